@@ -1,0 +1,63 @@
+# sdg87 — the single entry point. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-pg test-browser lint format typecheck check bench messages makemessages lock clean help
+
+help:
+	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
+	@echo "make test          set up what the tests need and run the default suite (SQLite)"
+	@echo "make test-pg       run the suite on a throwaway PostgreSQL 15 cluster"
+	@echo "make test-browser  run the real-browser tests (Playwright + Debian chromium)"
+	@echo "make lint | typecheck | check | bench | makemessages | lock"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+sdg87/locale/%/LC_MESSAGES/django.mo: sdg87/locale/%/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)"; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+messages: $(MO_FILES)
+
+run: $(STAMP) messages
+	$(BIN)/sdg87 setup
+	$(BIN)/sdg87 serve
+
+test: $(STAMP) messages
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-pg: $(STAMP) messages
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-browser: $(STAMP) messages
+	$(BIN)/pytest -m browser -p no:xdist -q tests/browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: lint test
+
+makemessages: $(STAMP)
+	cd sdg87 && ../$(BIN)/python ../manage.py makemessages -l fr -l es --no-obsolete --no-location
+	cd sdg87 && ../$(BIN)/python ../manage.py makemessages -l fr -l es -d djangojs --no-obsolete --no-location || true
+
+lock:
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,28 @@
+"""Mounts each app's router under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from sdg87.accounts.api import router as accounts_router
+from sdg87.core.api_errors import install_error_handlers
+from sdg87.countries.api import router as countries_router
+from sdg87.framework.api import router as framework_router
+from sdg87.instruments.api import router as instruments_router
+
+api = NinjaAPI(
+    title="sdg87 API",
+    version="1",
+    description=(
+        "Open data and knowledge for SDG Target 8.7: forced labour, modern slavery, "
+        "human trafficking and child labour. Errors have the shape "
+        '`{"error": {"code", "message", "details"}}`.'
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+api.add_router("/countries", countries_router, tags=["countries"])
+api.add_router("/", framework_router, tags=["framework"])
+api.add_router("/instruments", instruments_router, tags=["instruments"])
+api.add_router("/accounts", accounts_router, tags=["accounts"])

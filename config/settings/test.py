@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hasher, in-memory e-mail, no throttling noise."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests use an in-memory database; the test runner creates it.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

@@ -1,0 +1,2 @@
+def admin_create_initial() -> tuple[str, str] | None:
+    return None

@@ -1,0 +1,67 @@
+"""``sdg87 serve``: a production-grade server (gunicorn) with WhiteNoise for static files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from sdg87.core.errors import DomainError, InvalidInput
+
+
+class PortUnavailable(DomainError):
+    code = "port_unavailable"
+
+
+def check_port_free(host: str, port: int) -> None:
+    if not 0 < port < 65536:
+        raise InvalidInput(f"--port {port} is not a TCP port (1-65535)")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortUnavailable(
+                    f"port {port} on {host} is already in use: stop the other server or "
+                    "choose another with --port or PORT"
+                ) from None
+            raise PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+class _GunicornApplication(BaseApplication):
+    def __init__(self, application: Any, options: dict[str, Any]) -> None:
+        self.application = application
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def serve(*, host: str, port: int, workers: int | None = None) -> None:
+    from django.core.wsgi import get_wsgi_application
+
+    check_port_free(host, port)
+    cores = os.cpu_count() or 1
+    worker_count = workers or min(2 * cores + 1, 5)
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": worker_count,
+        "worker_class": "gthread",
+        "threads": 4,
+        "timeout": 60,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "sdg87",
+    }
+    _GunicornApplication(get_wsgi_application(), options).run()

@@ -1,0 +1,6 @@
+def headline_estimates() -> list:
+    return []
+
+
+def target_87():
+    return None

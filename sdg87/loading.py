@@ -1,0 +1,53 @@
+"""``sdg87 load-data``: load the bundled data in ``data/`` through each app's loader.
+
+All-or-nothing: the whole load is one transaction. Idempotent: a second run
+reports everything as unchanged and leaves identical row counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+
+from sdg87.core.reports import LoadReport
+from sdg87.countries.services import countries_load_bundled
+from sdg87.framework.services import framework_load_bundled
+from sdg87.instruments.services import instruments_load_bundled
+
+Loader = Callable[[Path], list[LoadReport]]
+
+# In dependency order: countries before anything that names a country.
+LOADERS: list[tuple[str, Loader]] = [
+    ("countries and regions", countries_load_bundled),
+    ("SDG framework, themes and global estimates", framework_load_bundled),
+    ("international instruments", instruments_load_bundled),
+]
+
+
+def load_bundled_data(*, out: IO[str] | None = None, data_dir: Path | None = None) -> dict[str, Any]:
+    directory = data_dir or Path(settings.DATA_DIR)
+    reports: list[LoadReport] = []
+    with transaction.atomic():
+        for step, (label, loader) in enumerate(LOADERS, start=1):
+            if out is not None:
+                out.write(f"[{step}/{len(LOADERS)}] loading {label}…\n")
+                out.flush()
+            step_reports = loader(directory)
+            reports.extend(step_reports)
+            if out is not None:
+                for report in step_reports:
+                    out.write(
+                        f"      {report.name}: {report.created} created, {report.updated} updated, "
+                        f"{report.unchanged} unchanged\n"
+                    )
+    return {
+        "created": sum(r.created for r in reports),
+        "updated": sum(r.updated for r in reports),
+        "unchanged": sum(r.unchanged for r in reports),
+        "rejected": sum(r.rejected for r in reports),
+        "datasets": [r.as_dict() for r in reports],
+    }
