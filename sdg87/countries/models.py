@@ -1,6 +1,8 @@
 """Countries and territories (ISO 3166-1) and UN M49 regions."""
 
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 
 from sdg87.core.i18n import LocalizedNameMixin
 
@@ -63,9 +65,14 @@ class Country(LocalizedNameMixin, models.Model):
         ordering = ["name_en"]
         verbose_name_plural = "countries"
         constraints = [
-            models.CheckConstraint(condition=models.Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_format"),
-            models.CheckConstraint(condition=models.Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_format"),
-            models.CheckConstraint(condition=models.Q(numeric__regex=r"^[0-9]{3}$"), name="country_numeric_format"),
+            # Lengths only: a REGEXP check would need Django's SQLite function, which
+            # plain sqlite3 (integrity_check, backups) does not have. Formats are
+            # validated by the loader service.
+            models.CheckConstraint(condition=Exact(Length("iso3"), 3), name="country_iso3_length"),
+            models.CheckConstraint(condition=Exact(Length("iso2"), 2), name="country_iso2_length"),
+            models.CheckConstraint(
+                condition=Exact(Length("numeric"), 3), name="country_numeric_length"
+            ),
         ]
 
     def __str__(self) -> str:
