@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "sdg87.countries",
     "sdg87.framework",
     "sdg87.instruments",
+    "sdg87.partners",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartnersConfig(AppConfig):
+    name = "sdg87.partners"
+    label = "partners"
