@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from sdg87.accounts.api import audit_router
 from sdg87.accounts.api import router as accounts_router
 from sdg87.core.api_errors import install_error_handlers
 from sdg87.countries.api import router as countries_router
@@ -26,3 +27,4 @@ api.add_router("/countries", countries_router, tags=["countries"])
 api.add_router("/", framework_router, tags=["framework"])
 api.add_router("/instruments", instruments_router, tags=["instruments"])
 api.add_router("/accounts", accounts_router, tags=["accounts"])
+api.add_router("/audit", audit_router, tags=["audit"])

@@ -17,6 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "sqlite:///var/sdg87.sqlite3"
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+DEFAULT_SETTINGS_MODULE = "config.settings.base"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 
 
 class ConfigurationError(Exception):
@@ -84,3 +87,21 @@ def database_choice(url: str | None = None) -> DatabaseChoice:
             path = BASE_DIR / path
         return DatabaseChoice(url=raw, vendor="sqlite", sqlite_path=path)
     return DatabaseChoice(url=raw, vendor="postgresql", sqlite_path=None)
+
+
+def use_default_settings_module() -> None:
+    """Point Django at ``config.settings.base`` unless DJANGO_SETTINGS_MODULE says otherwise."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
+
+
+def server_host() -> str:
+    """``HOST``: the address ``sdg87 serve`` listens on (default 127.0.0.1)."""
+    return get("HOST").strip() or DEFAULT_HOST
+
+
+def server_port() -> int:
+    """``PORT``: the TCP port ``sdg87 serve`` listens on (default 8000)."""
+    port = get_int("PORT", DEFAULT_PORT)
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"PORT={port} is not a TCP port (1-65535)")
+    return port

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,7 +19,7 @@ EXIT_FAILURE = 1
 EXIT_INVALID = 2
 
 
-class CommandFailed(Exception):
+class CliError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_FAILURE, details: Any = None) -> None:
         super().__init__(message)
         self.message = message
@@ -28,7 +28,9 @@ class CommandFailed(Exception):
 
 
 def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from config import env
+
+    env.use_default_settings_module()
     import django
 
     django.setup()
@@ -42,9 +44,12 @@ def _print_json(document: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from config import env
     from sdg87.core import server
 
-    server.serve(host=args.host, port=args.port, workers=args.workers)
+    host = args.host if args.host is not None else env.server_host()
+    port = args.port if args.port is not None else env.server_port()
+    server.serve(host=host, port=port, workers=args.workers)
     return EXIT_OK
 
 
@@ -59,6 +64,9 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_load_data(args: argparse.Namespace) -> int:
     from sdg87 import loading
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
 
     report = loading.load_bundled_data(out=None if args.json else sys.stderr)
     if args.json:
@@ -81,29 +89,57 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _add_command(
+    sub: argparse._SubParsersAction, name: str, summary: str
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name, help=summary, description=summary[:1].upper() + summary[1:] + ".", epilog=EPILOG
+    )
+
+
+EPILOG = "Exit codes: 0 success, 2 invalid input, 1 other failure."
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sdg87",
         description="sdg87: the open platform for SDG Target 8.7.",
-        epilog="Exit codes: 0 success, 2 invalid input, 1 other failure.",
+        epilog=EPILOG,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    serve = sub.add_parser("serve", help="serve the platform with gunicorn (static files by WhiteNoise)")
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000") or 8000))
-    serve.add_argument("--workers", type=int, default=None, help="worker processes (default: 2×cores+1, at most 5)")
+    serve = _add_command(
+        sub, "serve", "serve the platform with gunicorn (static files by WhiteNoise)"
+    )
+    # Defaults come from HOST and PORT when the command runs (config.env), not when the
+    # parser is built, so that --help reads the same everywhere.
+    serve.add_argument(
+        "--host", default=None, help="address to listen on (default: $HOST, else 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=None, help="TCP port to listen on (default: $PORT, else 8000)"
+    )
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: 2×cores+1, at most 5)"
+    )
 
-    setup = sub.add_parser("setup", help="migrate, collect static files, load the bundled data when the database is empty, create an admin")
+    setup = _add_command(
+        sub,
+        "setup",
+        "migrate, collect static files, load the bundled data when the database is empty, "
+        "create an admin",
+    )
     setup.add_argument("--no-data", action="store_true", help="do not load the bundled data")
     setup.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
-    load = sub.add_parser("load-data", help="load the bundled reference and real data (idempotent)")
+    load = _add_command(sub, "load-data", "load the bundled reference and real data (idempotent)")
     load.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
-    manage = sub.add_parser("manage", help="run a Django management command (for operators)")
-    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage = _add_command(sub, "manage", "run a Django management command (for operators)")
+    manage.add_argument(
+        "rest", nargs=argparse.REMAINDER, metavar="ARGS", help="the command and its arguments"
+    )
     return parser
 
 
@@ -117,16 +153,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             _setup_django()
         except ConfigurationError as exc:
-            raise CommandFailed(f"configuration: {exc}", EXIT_FAILURE) from None
+            raise CliError(f"configuration: {exc}", EXIT_FAILURE) from None
         return _run(args)
-    except CommandFailed as exc:
+    except CliError as exc:
         return _fail(exc.message, exc.exit_code, exc.details, wants_json)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_FAILURE, None, wants_json)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from django.db.utils import DatabaseError, OperationalError
+    from django.db import Error as DatabaseError
 
     from config.env import ConfigurationError
     from sdg87.core.errors import DomainError
@@ -134,20 +170,35 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except DomainError as exc:
-        raise CommandFailed(exc.message, exc.exit_code, exc.details) from None
+        raise CliError(exc.message, exc.exit_code, exc.details) from None
     except ConfigurationError as exc:
-        raise CommandFailed(f"configuration: {exc}", EXIT_FAILURE) from None
-    except OperationalError as exc:
-        raise CommandFailed(f"database: {exc}".strip(), EXIT_FAILURE) from None
+        raise CliError(f"configuration: {exc}", EXIT_FAILURE) from None
     except DatabaseError as exc:
-        raise CommandFailed(f"database: {exc}".strip(), EXIT_FAILURE) from None
+        raise CliError(_database_failure(exc), EXIT_FAILURE) from None
+
+
+def _database_failure(exc: Exception) -> str:
+    """One line that says what went wrong with the database and what to do about it."""
+    from django.db import connection
+
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    if connection.vendor == "sqlite" and "unable to open database file" in reason:
+        return (
+            f"database: cannot open the SQLite file {connection.settings_dict['NAME']} ({reason}):"
+            " check DATABASE_URL, or run `sdg87 setup` to create it"
+        )
+    if re.search(r"no such table|relation \S+ does not exist", reason):
+        return f"database: {reason}: the database is not set up, run `sdg87 setup` first"
+    return f"database: {reason}"
 
 
 def _fail(message: str, exit_code: int, details: Any, wants_json: bool) -> int:
-    sys.stderr.write(f"sdg87: error: {message}\n")
+    one_line = re.sub(r"\s*\n\s*", " ", message.strip())
+    sys.stderr.write(f"sdg87: error: {one_line}\n")
     if wants_json:
-        _print_json({"error": {"code": "invalid_input" if exit_code == EXIT_INVALID else "failure",
-                               "message": message, "details": details or {}}})
+        code = "invalid_input" if exit_code == EXIT_INVALID else "failure"
+        _print_json({"error": {"code": code, "message": one_line, "details": details or {}}})
     return exit_code
 
 

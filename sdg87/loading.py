@@ -28,7 +28,9 @@ LOADERS: list[tuple[str, Loader]] = [
 ]
 
 
-def load_bundled_data(*, out: IO[str] | None = None, data_dir: Path | None = None) -> dict[str, Any]:
+def load_bundled_data(
+    *, out: IO[str] | None = None, data_dir: Path | None = None
+) -> dict[str, Any]:
     directory = data_dir or Path(settings.DATA_DIR)
     reports: list[LoadReport] = []
     with transaction.atomic():

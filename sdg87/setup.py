@@ -20,18 +20,51 @@ class SetupError(DomainError):
 
 
 def check_writable_var() -> None:
-    """The SQLite file, static files and uploads live under ``var/``."""
-    targets = [Path(settings.STATIC_ROOT).parent, Path(settings.MEDIA_ROOT).parent]
+    """The SQLite file, static files and uploads must have a writable home, checked before anything
+    is written. The database comes first: when its place is wrong, nothing else is touched."""
     sqlite_path = settings.DATABASE_CHOICE.sqlite_path
     if sqlite_path is not None:
-        targets.append(sqlite_path.parent)
-    for directory in targets:
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SetupError(f"cannot create {directory}: {exc.strerror}") from None
-        if not os.access(directory, os.W_OK):
-            raise SetupError(f"{directory} is not writable: fix its permissions or set DATABASE_URL")
+        hint = "set DATABASE_URL to a writable place"
+        _ensure_writable_directory(sqlite_path.parent, "the database directory", hint)
+        if sqlite_path.is_dir():
+            raise SetupError(f"the database file {sqlite_path} is a directory: {hint}")
+        if sqlite_path.exists() and not os.access(sqlite_path, os.W_OK):
+            raise SetupError(f"the database file {sqlite_path} is not writable: {hint}")
+    hint = "fix its permissions"
+    for directory in sorted({Path(settings.STATIC_ROOT).parent, Path(settings.MEDIA_ROOT).parent}):
+        _ensure_writable_directory(directory, "the directory for static files and uploads", hint)
+
+
+def _ensure_writable_directory(directory: Path, what: str, hint: str) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise SetupError(
+            f"cannot use {what} {directory}: it is a file, not a directory; {hint}"
+        ) from None
+    except NotADirectoryError:
+        raise SetupError(
+            f"cannot create {what} {directory}: part of that path is a file, "
+            f"not a directory; {hint}"
+        ) from None
+    except OSError as exc:
+        raise SetupError(f"cannot create {what} {directory}: {exc.strerror}; {hint}") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise SetupError(f"{what} {directory} is not writable: {hint}")
+
+
+def check_database_ready() -> None:
+    """Refuse to work on a database whose tables are missing or out of date."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise SetupError(
+            f"the database is not set up ({len(pending)} migrations not applied): "
+            "run `sdg87 setup` first"
+        )
 
 
 def platform_setup(*, load_data: bool = True, out: IO[str]) -> dict[str, Any]:

@@ -8,13 +8,14 @@ from config import env
 
 BASE_DIR = env.BASE_DIR
 
-SECRET_KEY = env.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production"  # noqa: S105
+SECRET_KEY = env.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production"
 DEBUG = env.get_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The default admin site lets in curators and administrators (see accounts.admin_site).
+    "sdg87.accounts.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,6 +114,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Model permissions that come with a role (admin, curator); never authenticates.
+    "sdg87.accounts.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -125,6 +128,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.get_bool("AXES_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Renders that template with the time to retry, status 429 and a Retry-After header.
+AXES_LOCKOUT_CALLABLE = "sdg87.accounts.views.locked_out"
 
 EMAIL_BACKEND = env.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "sdg87@localhost")

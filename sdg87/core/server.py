@@ -12,7 +12,7 @@ from gunicorn.app.base import BaseApplication
 from sdg87.core.errors import DomainError, InvalidInput
 
 
-class PortUnavailable(DomainError):
+class PortUnavailableError(DomainError):
     code = "port_unavailable"
 
 
@@ -26,11 +26,11 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise PortUnavailable(
+                raise PortUnavailableError(
                     f"port {port} on {host} is already in use: stop the other server or "
                     "choose another with --port or PORT"
                 ) from None
-            raise PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+            raise PortUnavailableError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 class _GunicornApplication(BaseApplication):

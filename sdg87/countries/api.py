@@ -1,3 +1,154 @@
-from ninja import Router
+"""``/api/v1/countries`` and ``/api/v1/regions``.
+
+Every read takes ``?lang=en|fr|es`` (default ``en``) to choose the language of ``name``;
+``names`` always carries all three.
+"""
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from sdg87.core.i18n import UI_LANGUAGES, localized
+from sdg87.core.pagination import PagePagination
+from sdg87.countries import selectors
+from sdg87.countries.models import Country, Region
 
 router = Router()
+regions_router = Router()
+
+Language = Literal["en", "fr", "es"]
+LANGUAGE_DESCRIPTION = "Language of `name` (and other localised text): en, fr or es."
+
+
+def requested_language(context: Any) -> str:
+    """The ``?lang=`` of the request being serialised (already validated), default English."""
+    request = (context or {}).get("request")
+    language = request.GET.get("lang", "en") if request is not None else "en"
+    return language if language in UI_LANGUAGES else "en"
+
+
+class NamesOut(Schema):
+    en: str
+    fr: str
+    es: str
+
+
+def names_of(obj: Any, field: str = "name") -> dict[str, str]:
+    return {language: getattr(obj, f"{field}_{language}", "") for language in UI_LANGUAGES}
+
+
+class RegionRefOut(Schema):
+    m49: str = Field(..., description="UN M49 code")
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Region, context: Any) -> str:
+        return localized(obj, "name", requested_language(context))
+
+
+class CountryOut(Schema):
+    iso3: str = Field(..., description="ISO 3166-1 alpha-3")
+    iso2: str = Field(..., description="ISO 3166-1 alpha-2")
+    numeric: str = Field(..., description="ISO 3166-1 numeric (= UN M49 country code)")
+    name: str = Field(..., description="Short name in the requested language")
+    names: NamesOut
+    region: RegionRefOut | None = Field(None, description="UN M49 region (e.g. 002 Africa)")
+    subregion: RegionRefOut | None = Field(None, description="UN M49 sub-region")
+    intermediate_region: RegionRefOut | None = Field(
+        None, description="UN M49 intermediate region, where there is one (e.g. 014)"
+    )
+    un_member: bool = Field(..., description="A UN member state")
+
+    @staticmethod
+    def resolve_name(obj: Country, context: Any) -> str:
+        return localized(obj, "name", requested_language(context))
+
+    @staticmethod
+    def resolve_names(obj: Country) -> dict[str, str]:
+        return names_of(obj)
+
+
+class CountryDetailOut(CountryOut):
+    """Country profile summary."""
+
+    official_name_en: str
+    indicators: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description=(
+            "Target 8.7 indicators with the country's latest values. Always empty until the "
+            "indicators module is installed."
+        ),
+    )
+    ratifications: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description=(
+            "Ratifications of the international instruments. Always empty until the "
+            "ratifications module is installed."
+        ),
+    )
+    pathfinder: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Pathfinder status and roadmap summary; null when the country is not a pathfinder "
+            "(always null until the pathfinders module is installed)."
+        ),
+    )
+
+
+class RegionOut(Schema):
+    m49: str = Field(..., description="UN M49 code")
+    level: str = Field(..., description="world, region, subregion or intermediate")
+    parent: str | None = Field(None, description="M49 code of the parent region")
+    name: str
+    names: NamesOut
+
+    @staticmethod
+    def resolve_parent(obj: Region) -> str | None:
+        return obj.parent.m49 if obj.parent is not None else None
+
+    @staticmethod
+    def resolve_name(obj: Region, context: Any) -> str:
+        return localized(obj, "name", requested_language(context))
+
+    @staticmethod
+    def resolve_names(obj: Region) -> dict[str, str]:
+        return names_of(obj)
+
+
+class CountryFilters(Schema):
+    region: str | None = Field(
+        None,
+        pattern=r"^\d{3}$",
+        description="UN M49 code of a region, sub-region or intermediate region (e.g. 202)",
+    )
+    un_member: bool | None = Field(None, description="true: UN member states only; false: others")
+    q: str | None = Field(
+        None, max_length=100, description="Part of a name (en, fr or es) or an ISO code"
+    )
+    lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
+
+
+class LanguageQuery(Schema):
+    lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
+
+
+@router.get("", response=list[CountryOut], summary="List countries and territories")
+@paginate(PagePagination)
+def list_countries(request: HttpRequest, filters: Query[CountryFilters]) -> Any:
+    """All ISO 3166-1 countries and territories, ordered by ISO3."""
+    return selectors.country_list(region=filters.region, un_member=filters.un_member, q=filters.q)
+
+
+@router.get("/{iso3}", response=CountryDetailOut, summary="Country profile summary")
+def get_country(request: HttpRequest, iso3: str, query: Query[LanguageQuery]) -> Country:
+    """Names, codes and M49 region of one country (ISO3, case-insensitive); 404 if unknown."""
+    return selectors.country_get(iso3)
+
+
+@regions_router.get("", response=list[RegionOut], summary="List UN M49 regions")
+@paginate(PagePagination)
+def list_regions(request: HttpRequest, query: Query[LanguageQuery]) -> Any:
+    """The UN M49 world, regions, sub-regions and intermediate regions."""
+    return selectors.region_list()

@@ -1,5 +1,9 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from sdg87.framework import views
+
 app_name = "framework"
-urlpatterns = [path("targets/<str:code>/", lambda r, code: HttpResponse("stub"), name="target")]
+urlpatterns = [
+    path("", views.goal_list, name="goals"),
+    path("targets/<str:code>/", views.target_detail, name="target"),
+]

@@ -1,5 +1,9 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from sdg87.instruments import views
+
 app_name = "instruments"
-urlpatterns = [path("", lambda r: HttpResponse("stub"), name="list")]
+urlpatterns = [
+    path("", views.instrument_list, name="list"),
+    path("<str:code>/", views.instrument_detail, name="detail"),
+]

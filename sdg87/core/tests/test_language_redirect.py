@@ -3,7 +3,12 @@ import pytest
 
 @pytest.mark.parametrize(
     ("accept_language", "expected"),
-    [("fr-FR,fr;q=0.9,en;q=0.8", "/fr/"), ("es-ES,es;q=0.9", "/es/"), ("de-DE", "/en/"), ("", "/en/")],
+    [
+        ("fr-FR,fr;q=0.9,en;q=0.8", "/fr/"),
+        ("es-ES,es;q=0.9", "/es/"),
+        ("de-DE", "/en/"),
+        ("", "/en/"),
+    ],
 )
 def test_root_redirects_by_accept_language(client, accept_language, expected):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept_language)
