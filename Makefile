@@ -7,7 +7,7 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-pg test-browser lint format typecheck check bench messages makemessages lock clean help
+.PHONY: openapi run test test-pg test-browser lint format typecheck check bench messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
@@ -61,3 +61,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) var/static
+
+openapi: $(STAMP)
+	$(BIN)/python scripts/snapshot_openapi.py
+	$(BIN)/python scripts/gen_cli_docs.py

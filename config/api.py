@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from sdg87.accounts.api import audit_router
 from sdg87.accounts.api import router as accounts_router
 from sdg87.core.api_errors import install_error_handlers
+from sdg87.countries.api import regions_router
 from sdg87.countries.api import router as countries_router
 from sdg87.framework.api import router as framework_router
 from sdg87.instruments.api import router as instruments_router
@@ -24,6 +25,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/countries", countries_router, tags=["countries"])
+api.add_router("/regions", regions_router, tags=["countries"])
 api.add_router("/", framework_router, tags=["framework"])
 api.add_router("/instruments", instruments_router, tags=["instruments"])
 api.add_router("/accounts", accounts_router, tags=["accounts"])

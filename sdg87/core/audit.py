@@ -12,9 +12,11 @@ import decimal
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from sdg87.core.models import AuditEntry, AuditSource
 
@@ -68,6 +70,49 @@ def audit_record(
         source=source,
         comment=comment,
     )
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    """One object's change, for :func:`audit_record_many`."""
+
+    object_id: str
+    object_repr: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+
+
+def audit_record_many(
+    *,
+    action: str,
+    object_type: str,
+    changes: Iterable[AuditChange],
+    source: str = AuditSource.SYSTEM,
+    comment: str = "",
+) -> int:
+    """Append one row per change in a single bulk insert (loaders and importers), by the
+    system (no actor). Returns the number of rows written."""
+    if not action or not object_type:
+        raise ValueError("an audit entry needs an action and an object_type")
+    if source not in AuditSource.values:
+        raise ValueError(f"unknown audit source {source!r}")
+    now = timezone.now()
+    rows = [
+        AuditEntry(
+            occurred_at=now,
+            action=action,
+            object_type=object_type,
+            object_id=change.object_id,
+            object_repr=change.object_repr[:OBJECT_REPR_LENGTH],
+            before=json_safe(dict(change.before)) if change.before is not None else None,
+            after=json_safe(dict(change.after)) if change.after is not None else None,
+            source=source,
+            comment=comment,
+        )
+        for change in changes
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:

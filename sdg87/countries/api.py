@@ -4,39 +4,27 @@ Every read takes ``?lang=en|fr|es`` (default ``en``) to choose the language of `
 ``names`` always carries all three.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from sdg87.core.i18n import UI_LANGUAGES, localized
+from sdg87.core.api_i18n import (
+    LANGUAGE_DESCRIPTION,
+    Language,
+    LanguageQuery,
+    TextsOut,
+    requested_language,
+    texts_of,
+)
+from sdg87.core.i18n import localized
 from sdg87.core.pagination import PagePagination
 from sdg87.countries import selectors
 from sdg87.countries.models import Country, Region
 
 router = Router()
 regions_router = Router()
-
-Language = Literal["en", "fr", "es"]
-LANGUAGE_DESCRIPTION = "Language of `name` (and other localised text): en, fr or es."
-
-
-def requested_language(context: Any) -> str:
-    """The ``?lang=`` of the request being serialised (already validated), default English."""
-    request = (context or {}).get("request")
-    language = request.GET.get("lang", "en") if request is not None else "en"
-    return language if language in UI_LANGUAGES else "en"
-
-
-class NamesOut(Schema):
-    en: str
-    fr: str
-    es: str
-
-
-def names_of(obj: Any, field: str = "name") -> dict[str, str]:
-    return {language: getattr(obj, f"{field}_{language}", "") for language in UI_LANGUAGES}
 
 
 class RegionRefOut(Schema):
@@ -53,7 +41,7 @@ class CountryOut(Schema):
     iso2: str = Field(..., description="ISO 3166-1 alpha-2")
     numeric: str = Field(..., description="ISO 3166-1 numeric (= UN M49 country code)")
     name: str = Field(..., description="Short name in the requested language")
-    names: NamesOut
+    names: TextsOut
     region: RegionRefOut | None = Field(None, description="UN M49 region (e.g. 002 Africa)")
     subregion: RegionRefOut | None = Field(None, description="UN M49 sub-region")
     intermediate_region: RegionRefOut | None = Field(
@@ -67,7 +55,7 @@ class CountryOut(Schema):
 
     @staticmethod
     def resolve_names(obj: Country) -> dict[str, str]:
-        return names_of(obj)
+        return texts_of(obj)
 
 
 class CountryDetailOut(CountryOut):
@@ -102,7 +90,7 @@ class RegionOut(Schema):
     level: str = Field(..., description="world, region, subregion or intermediate")
     parent: str | None = Field(None, description="M49 code of the parent region")
     name: str
-    names: NamesOut
+    names: TextsOut
 
     @staticmethod
     def resolve_parent(obj: Region) -> str | None:
@@ -114,7 +102,7 @@ class RegionOut(Schema):
 
     @staticmethod
     def resolve_names(obj: Region) -> dict[str, str]:
-        return names_of(obj)
+        return texts_of(obj)
 
 
 class CountryFilters(Schema):
@@ -127,10 +115,6 @@ class CountryFilters(Schema):
     q: str | None = Field(
         None, max_length=100, description="Part of a name (en, fr or es) or an ISO code"
     )
-    lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
-
-
-class LanguageQuery(Schema):
     lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
 
 

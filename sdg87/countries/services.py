@@ -7,14 +7,14 @@ from typing import Any
 
 from django.db import transaction
 
-from sdg87.core.reports import LoadReport
-from sdg87.countries.bundled_files import (
+from sdg87.core.bundled_files import (
     CsvRow,
     parents_first,
     read_csv,
     require_unique,
     upsert,
 )
+from sdg87.core.reports import LoadReport
 from sdg87.countries.models import Country, Region
 
 REGIONS_FILE = Path("reference") / "m49_regions.csv"

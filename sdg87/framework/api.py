@@ -9,25 +9,20 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from sdg87.core.i18n import UI_LANGUAGES, localized
+from sdg87.core.api_i18n import LanguageQuery, TextsOut, requested_language, texts_of
+from sdg87.core.i18n import localized
 from sdg87.core.pagination import PagePagination
-from sdg87.countries.api import LanguageQuery, NamesOut, regions_router, requested_language
 from sdg87.framework import selectors
 from sdg87.framework.models import Goal, Indicator, Target, TargetSynergy, Theme
 
 router = Router()
-router.add_router("/regions", regions_router, tags=["countries"])
-
-
-def _texts(obj: Any, field: str) -> dict[str, str]:
-    return {language: getattr(obj, f"{field}_{language}", "") for language in UI_LANGUAGES}
 
 
 class GoalOut(Schema):
     code: str = Field(..., description='Goal number, e.g. "8"')
     title: str
     short: str = Field(..., description="Short title (e.g. Decent work and economic growth)")
-    titles: NamesOut
+    titles: TextsOut
     targets: list[str] = Field(..., description="Codes of the goal's targets")
 
     @staticmethod
@@ -40,7 +35,7 @@ class GoalOut(Schema):
 
     @staticmethod
     def resolve_titles(obj: Goal) -> dict[str, str]:
-        return _texts(obj, "title")
+        return texts_of(obj, "title")
 
     @staticmethod
     def resolve_targets(obj: Goal) -> list[str]:
@@ -78,7 +73,7 @@ class TargetOut(Schema):
     code: str = Field(..., description='e.g. "8.7" or "16.a"')
     goal: str = Field(..., description="Code of the goal")
     title: str
-    titles: NamesOut
+    titles: TextsOut
     deadline_year: int | None = Field(
         None, description='First "by YYYY" deadline in the text (8.7: 2025); null if none'
     )
@@ -97,7 +92,7 @@ class TargetOut(Schema):
 
     @staticmethod
     def resolve_titles(obj: Target) -> dict[str, str]:
-        return _texts(obj, "title")
+        return texts_of(obj, "title")
 
     @staticmethod
     def resolve_indicators(obj: Target) -> list[Indicator]:
@@ -111,7 +106,7 @@ class TargetOut(Schema):
 class ThemeOut(Schema):
     slug: str
     name: str
-    names: NamesOut
+    names: TextsOut
     description: str
 
     @staticmethod
@@ -120,7 +115,7 @@ class ThemeOut(Schema):
 
     @staticmethod
     def resolve_names(obj: Theme) -> dict[str, str]:
-        return _texts(obj, "name")
+        return texts_of(obj, "name")
 
     @staticmethod
     def resolve_description(obj: Theme, context: Any) -> str:

@@ -11,10 +11,7 @@ from unicodedata import normalize
 import yaml
 from django.db import transaction
 
-from sdg87.core.errors import InvalidInput
-from sdg87.core.i18n import UI_LANGUAGES
-from sdg87.core.reports import LoadReport
-from sdg87.countries.bundled_files import (
+from sdg87.core.bundled_files import (
     CsvRow,
     file_label,
     invalid_field,
@@ -23,6 +20,9 @@ from sdg87.countries.bundled_files import (
     require_unique,
     upsert,
 )
+from sdg87.core.errors import InvalidInput
+from sdg87.core.i18n import UI_LANGUAGES
+from sdg87.core.reports import LoadReport
 from sdg87.framework.models import GlobalEstimate, Goal, Indicator, Target, TargetSynergy, Theme
 
 FRAMEWORK_DIR = Path("sdg_framework")

@@ -8,15 +8,15 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from sdg87.core.i18n import localized
-from sdg87.core.pagination import PagePagination
-from sdg87.countries.api import (
+from sdg87.core.api_i18n import (
     LANGUAGE_DESCRIPTION,
     Language,
     LanguageQuery,
-    NamesOut,
+    TextsOut,
     requested_language,
 )
+from sdg87.core.i18n import localized
+from sdg87.core.pagination import PagePagination
 from sdg87.instruments import selectors
 from sdg87.instruments.models import Instrument
 
@@ -41,7 +41,7 @@ class InstrumentOut(Schema):
 
 
 class InstrumentDetailOut(InstrumentOut):
-    titles: NamesOut
+    titles: TextsOut
     adoption_date: datetime.date | None = None
     entry_into_force_year: int | None = None
     url: str = Field(..., description="Official page (ILO NORMLEX or UN Treaty Collection)")

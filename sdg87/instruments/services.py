@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from sdg87.core.bundled_files import CsvRow, read_csv, require_unique, upsert
 from sdg87.core.i18n import UI_LANGUAGES
 from sdg87.core.reports import LoadReport
-from sdg87.countries.bundled_files import CsvRow, read_csv, require_unique, upsert
 from sdg87.instruments.models import Instrument
 
 INSTRUMENTS_FILE = Path("reference") / "instruments.csv"

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
+from sdg87.core.bundled_files import CsvRow, parents_first, read_csv
 from sdg87.core.errors import InvalidInput
-from sdg87.countries.bundled_files import CsvRow, parents_first, read_csv
 
 
 def make_row(**values: str) -> CsvRow:
@@ -85,3 +85,28 @@ def test_parents_first_refuses_a_cycle():
 
     with pytest.raises(InvalidInput):
         parents_first(records, key="key", parent="parent")
+
+
+@pytest.mark.django_db
+def test_upsert_audits_created_and_updated_rows_with_before_and_after():
+    from sdg87.core.bundled_files import upsert
+    from sdg87.core.models import AuditEntry
+    from sdg87.core.reports import LoadReport
+    from sdg87.countries.models import Region
+
+    record = {"m49": "999", "level": "region", "parent_id": None, "name_en": "Testland"}
+    upsert(Region, key="m49", records=[record], report=LoadReport("regions"))
+    created = AuditEntry.objects.get(object_type="countries.region", action="create")
+    assert created.after["name_en"] == "Testland"
+    assert created.before is None
+
+    changed = {**record, "name_en": "Testlandia"}
+    report = LoadReport("regions")
+    upsert(Region, key="m49", records=[changed], report=report)
+    assert report.updated == 1
+    update = AuditEntry.objects.get(object_type="countries.region", action="update")
+    assert update.before == {"name_en": "Testland"}
+    assert update.after == {"name_en": "Testlandia"}
+
+    upsert(Region, key="m49", records=[changed], report=LoadReport("regions"))
+    assert AuditEntry.objects.filter(object_type="countries.region").count() == 2

@@ -1,6 +1,6 @@
 """Reading the bundled reference files and writing them idempotently.
 
-Shared by the countries, framework and instruments loaders (any app may use ``countries``).
+Shared by every loader of bundled reference files (countries, framework, instruments).
 Two halves:
 
 * ``read_csv`` / ``CsvRow``: typed field access that raises ``InvalidInput`` naming the file,
@@ -23,10 +23,13 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from sdg87.core.audit import AuditChange, audit_record_many
 from sdg87.core.errors import InvalidInput
 from sdg87.core.reports import LoadReport
 
 ModelT = TypeVar("ModelT", bound=models.Model)
+
+AUDIT_COMMENT = "bundled reference data (sdg87 load-data)"
 
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
@@ -191,22 +194,28 @@ def upsert(
     """Make the table hold ``records`` (dicts of field → value, ``<fk>_id`` for relations).
 
     Rows are matched on ``key``; a row counts as created, updated (some field differs) or
-    unchanged. Rows that are not in ``records`` are left alone. Returns key → instance for
-    every record.
+    unchanged. Rows that are not in ``records`` are left alone. Every created or updated
+    row gets an audit entry (by the system) with its before and after values. Returns
+    key → instance for every record.
     """
     keys = [record[key] for record in records]
     existing = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": keys})}
     to_create: list[ModelT] = []
     to_update: list[ModelT] = []
     changed_fields: set[str] = set()
+    created_keys: set[Any] = set()
+    updated: dict[Any, tuple[ModelT, dict[str, Any]]] = {}
+    record_by_key = {record[key]: record for record in records}
     for record in records:
         current = existing.get(record[key])
         if current is None:
             to_create.append(model(**record))
+            created_keys.add(record[key])
             report.count("created")
             continue
         differing = [name for name, value in record.items() if getattr(current, name) != value]
         if differing:
+            updated[record[key]] = (current, {name: getattr(current, name) for name in differing})
             for name in differing:
                 setattr(current, name, record[name])
             changed_fields.update(differing)
@@ -219,5 +228,27 @@ def upsert(
     if to_update:
         model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
     if to_create:
-        return {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": keys})}
-    return {getattr(obj, key): obj for obj in existing.values()}
+        result = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": keys})}
+    else:
+        result = {getattr(obj, key): obj for obj in existing.values()}
+    object_type = model._meta.label_lower
+    audit_record_many(
+        action="create",
+        object_type=object_type,
+        changes=[
+            AuditChange(str(result[obj_key].pk), str(result[obj_key]), None, record)
+            for obj_key, record in ((r[key], r) for r in records)
+            if obj_key in created_keys
+        ],
+        comment=AUDIT_COMMENT,
+    )
+    audit_record_many(
+        action="update",
+        object_type=object_type,
+        changes=[
+            AuditChange(str(obj.pk), str(obj), before, {n: record_by_key[k][n] for n in before})
+            for k, (obj, before) in updated.items()
+        ],
+        comment=AUDIT_COMMENT,
+    )
+    return result
