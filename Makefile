@@ -7,7 +7,7 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: openapi run test test-pg test-browser lint format typecheck check bench messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-browser lint format typecheck check bench messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
@@ -28,7 +28,14 @@ sdg87/locale/%/LC_MESSAGES/django.mo: sdg87/locale/%/LC_MESSAGES/django.po
 
 messages: $(MO_FILES)
 
-run: $(STAMP) messages
+VENDOR_STAMP := var/vendor/.installed
+$(VENDOR_STAMP): package.json package-lock.json scripts/vendor.sh
+	bash scripts/vendor.sh
+	@touch $@
+
+vendor: $(VENDOR_STAMP)
+
+run: $(STAMP) messages vendor
 	$(BIN)/sdg87 setup
 	$(BIN)/sdg87 serve
 
@@ -38,7 +45,7 @@ test: $(STAMP) messages
 test-pg: $(STAMP) messages
 	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-test-browser: $(STAMP) messages
+test-browser: $(STAMP) messages vendor
 	$(BIN)/pytest -m browser -p no:xdist -q tests/browser
 
 lint: $(STAMP)

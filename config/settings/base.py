@@ -145,7 +145,9 @@ TIME_ZONE = "UTC"
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "sdg87" / "static"]
+# Browser libraries from npm (scripts/vendor.sh, run by `make run`) are served from var/vendor.
+VENDOR_DIR = BASE_DIR / "var" / "vendor"
+STATICFILES_DIRS = [BASE_DIR / "sdg87" / "static"] + ([VENDOR_DIR] if VENDOR_DIR.is_dir() else [])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
