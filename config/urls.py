@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("countries/", include("sdg87.countries.urls")),
     path("framework/", include("sdg87.framework.urls")),
     path("instruments/", include("sdg87.instruments.urls")),
+    path("indicators/", include("sdg87.indicators.urls")),
+    path("partners/", include("sdg87.partners.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

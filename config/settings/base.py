@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sdg87.framework",
     "sdg87.instruments",
     "sdg87.partners",
+    "sdg87.indicators",
 ]
 
 MIDDLEWARE = [
