@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from config.api import api
 from sdg87.core import views as core_views
+from sdg87.framework import views as framework_views
 
 urlpatterns = [
     path("", core_views.root_redirect, name="root"),
@@ -13,7 +14,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", framework_views.home, name="home"),
     path("accounts/", include("sdg87.accounts.urls")),
     path("countries/", include("sdg87.countries.urls")),
     path("framework/", include("sdg87.framework.urls")),

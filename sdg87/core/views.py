@@ -1,4 +1,4 @@
-"""Site-wide pages: the language redirect, the home page, health and error pages."""
+"""Site-wide pages: the language redirect, health and error pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import translation
 
 from sdg87.core.api_errors import error_payload
-from sdg87.framework import selectors as framework_selectors
 
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
@@ -20,14 +19,6 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(f"/{language}/")
     response["Vary"] = "Accept-Language, Cookie"
     return response
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "estimates": framework_selectors.headline_estimates(),
-        "target": framework_selectors.target_87(),
-    }
-    return render(request, "core/home.html", context)
 
 
 def health(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""SDG framework pages: the goals, and one page per target."""
+"""SDG framework pages: the home page (Target 8.7 and the global estimates), the goals, and
+one page per target."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from django.shortcuts import render
 
 from sdg87.core.errors import NotFound
 from sdg87.framework import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {"estimates": selectors.headline_estimates(), "target": selectors.target_87()}
+    return render(request, "framework/home.html", context)
 
 
 def goal_list(request: HttpRequest) -> HttpResponse:
