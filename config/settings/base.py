@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from config.database import database_settings
 
 BASE_DIR = env.BASE_DIR
 
@@ -68,32 +69,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASE_CHOICE = env.database_choice()
-if DATABASE_CHOICE.vendor == "sqlite":
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATABASE_CHOICE.sqlite_path) if DATABASE_CHOICE.sqlite_path else ":memory:",
-            "OPTIONS": {
-                # WAL, foreign keys and a busy timeout are set on every new
-                # connection (sdg87.core.db), and IMMEDIATE transactions keep
-                # concurrent writers from deadlocking on lock upgrades.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA busy_timeout=20000; PRAGMA synchronous=NORMAL;"
-                ),
-            },
-        }
-    }
-else:
-    import dj_database_url
-
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_CHOICE.url, conn_max_age=env.get_int("DB_CONN_MAX_AGE", 60)
-        )
-    }
+DATABASES = {
+    "default": database_settings(DATABASE_CHOICE, conn_max_age=env.get_int("DB_CONN_MAX_AGE", 60))
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
