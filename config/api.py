@@ -10,6 +10,7 @@ from sdg87.countries.api import router as countries_router
 from sdg87.framework.api import router as framework_router
 from sdg87.indicators.api import router as indicators_router
 from sdg87.instruments.api import router as instruments_router
+from sdg87.library.api import router as library_router
 from sdg87.partners.api import router as partners_router
 
 api = NinjaAPI(
@@ -31,6 +32,7 @@ api.add_router("/regions", regions_router, tags=["countries"])
 api.add_router("/", framework_router, tags=["framework"])
 api.add_router("/instruments", instruments_router, tags=["instruments"])
 api.add_router("/indicators", indicators_router, tags=["indicators"])
+api.add_router("/resources", library_router, tags=["library"])
 api.add_router("/", partners_router, tags=["partners"])
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/audit", audit_router, tags=["audit"])

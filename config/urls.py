@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.health, name="health"),
+    path("oai", include("sdg87.library.oai_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -21,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("instruments/", include("sdg87.instruments.urls")),
     path("indicators/", include("sdg87.indicators.urls")),
     path("partners/", include("sdg87.partners.urls")),
+    path("library/", include("sdg87.library.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "sdg87.instruments",
     "sdg87.partners",
     "sdg87.indicators",
+    "sdg87.library",
 ]
 
 MIDDLEWARE = [
