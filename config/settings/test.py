@@ -12,3 +12,8 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use an in-memory database; the test runner creates it.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Tests never run collectstatic: WhiteNoise finds files through the staticfiles finders, per
+# request, instead of scanning STATIC_ROOT (absent in a fresh clone) at start-up.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
