@@ -7,7 +7,7 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: vendor openapi run test test-pg test-browser lint format typecheck check bench messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-browser lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
@@ -15,6 +15,8 @@ help:
 	@echo "make test-pg       run the suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make test-browser  run the real-browser tests (Playwright + Debian chromium)"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
+	@echo "make bench-search  search benchmark (SQLite, PostgreSQL, tantivy at BENCH_DOCS=100000) -> benchmarks/search.md"
+	@echo "make bench-import  observation import benchmark (SQLite, PostgreSQL, BENCH_ROWS=1000000) -> benchmarks/import.md"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,3 +75,11 @@ clean:
 openapi: $(STAMP)
 	$(BIN)/python scripts/snapshot_openapi.py
 	$(BIN)/python scripts/gen_cli_docs.py
+
+BENCH_DOCS ?= 100000
+bench-search: $(STAMP)
+	$(BIN)/python scripts/bench_search.py --docs $(BENCH_DOCS) --out benchmarks/search.md
+
+BENCH_ROWS ?= 1000000
+bench-import: $(STAMP)
+	$(BIN)/python scripts/bench_import.py --rows $(BENCH_ROWS) --out benchmarks/import.md

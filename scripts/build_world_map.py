@@ -32,7 +32,10 @@ def main() -> None:
             {
                 "type": "Feature",
                 "properties": {"iso3": iso3, "name": properties["NAME"]},
-                "geometry": {"type": geometry["type"], "coordinates": rounded(geometry["coordinates"])},
+                "geometry": {
+                    "type": geometry["type"],
+                    "coordinates": rounded(geometry["coordinates"]),
+                },
             }
         )
     features.sort(key=lambda f: f["properties"]["iso3"])

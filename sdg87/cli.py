@@ -49,7 +49,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     host = args.host if args.host is not None else env.server_host()
     port = args.port if args.port is not None else env.server_port()
-    server.serve(host=host, port=port, workers=args.workers)
+    server.serve(
+        host=host, port=port, workers=args.workers, background_worker=not args.no_task_worker
+    )
     return EXIT_OK
 
 
@@ -81,10 +83,427 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    from sdg87.indicators import progress_service
+
+    result = progress_service.indicator_progress(
+        indicator_code=args.indicator, country_iso3=args.country
+    )
+    document = progress_service.progress_document(result)
+    if args.json:
+        _print_json(document)
+    else:
+        sys.stdout.write(_progress_text(document))
+    return EXIT_OK
+
+
+def _number(value: Any, digits: int = 2, suffix: str = "") -> str:
+    return "-" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+def _percent(value: Any) -> str:
+    return "-" if value is None else f"{100 * value:.2f} %"
+
+
+def _progress_text(document: dict[str, Any]) -> str:
+    """A small table per series and method, then the indicator-level status of each method."""
+    goal = document["goal"]
+    target = (
+        f"target {goal['target_value']:g} by {goal['target_year']}"
+        if goal["target_value"] is not None
+        else "no numeric target"
+    )
+    direction = "increase" if goal["direction"] == "up" else "decrease"
+    lines = [
+        f"{document['indicator']} {document['indicator_title']}",
+        f"{document['country_name']} ({document['country']}); desired: {direction}; {target}",
+    ]
+    methods = document["methods"]
+    if not document["series"]:
+        lines.append(f"No data: {methods['open_sdg']['reason']}.")
+    for index, item in enumerate(document["series"]):
+        lines += [
+            "",
+            f"Series {item['series'] or '-'}, unit {item['unit'] or '-'}: "
+            f"{item['observations']} observations, {item['first_year']}-{item['last_year']}",
+            f"  {'method':<9} {'status':<26} {'base':<13} {'latest':<13} {'CAGR':>9} "
+            f"{'measure':>10} {'score':>6}",
+        ]
+        for key, title, measure in (("open_sdg", "Open SDG", None), ("unsd", "UNSD", "Q")):
+            result = methods[key]["series"][index]
+            status = result["status"] + (f" ({result['reason']})" if result["reason"] else "")
+            symbol = measure or result.get("progress_measure") or ""
+            value = result.get("progress_ratio" if measure else "progress_value")
+            lines.append(
+                f"  {title:<9} {status:<26} "
+                f"{_number(result['base_year'], 0)} {_number(result['base_value'], 3):<8} "
+                f"{_number(result['current_year'], 0)} {_number(result['current_value'], 3):<8} "
+                f"{_percent(result['cagr']):>9} {symbol + ' ' + _number(value, 3):>10} "
+                f"{_number(result['score']):>6}"
+            )
+        outlook = item["outlook"]
+        if outlook["target_value"] is not None:
+            lines.append(
+                f"  Years to target at the current rate: {_number(outlook['years_to_target'], 1)}"
+                f" (exponential), {_number(outlook['years_to_target_linear'], 1)} (linear)"
+            )
+            lines.append(
+                f"  Annual rate now required: {_percent(outlook['required_annual_rate'])} a year"
+                f" ({_number(outlook['required_annual_change'], 3)} a year)"
+            )
+    lines.append("")
+    for key in ("open_sdg", "unsd"):
+        method = methods[key]
+        reason = f" ({method['reason']})" if method["reason"] else ""
+        robust = "" if method["robust"] is None else f", robust to bounds: {method['robust']}"
+        lines.append(
+            f"{method['name']}: {method['label']} [{method['status']}{reason}], "
+            f"score {_number(method['score'])}{robust}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def cmd_import_ratifications(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sdg87.instruments.services import ratifications_import
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    summary = ratifications_import(
+        path=Path(args.file),
+        source=args.source,
+        instrument=args.instrument,
+        as_of=args.as_of,
+        dry_run=args.dry_run,
+    ).as_dict()
+    if args.json:
+        _print_json(summary)
+    else:
+        prefix = "dry run, nothing written: " if args.dry_run else ""
+        sys.stdout.write(
+            f"{prefix}{summary['created']} created, {summary['updated']} updated, "
+            f"{summary['unchanged']} unchanged, {summary['rejected']} rejected, "
+            f"{summary['skipped']} skipped (rows that record no ratification)\n"
+        )
+    return EXIT_OK
+
+
+def cmd_harvest(args: argparse.Namespace) -> int:
+    from sdg87.core.models import AuditSource
+    from sdg87.library import harvest, tasks
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    if args.background:
+        queued = tasks.harvest_enqueue(url=args.url, protocol=args.protocol)
+        document = {"task": queued.pk, "status": queued.status, "label": queued.label}
+        if args.json:
+            _print_json(document)
+        else:
+            sys.stdout.write(f"queued as background task {queued.pk}: run `sdg87 worker`\n")
+        return EXIT_OK
+    line = _ProgressLine(sys.stderr)
+    summary = harvest.harvest_run(
+        url=args.url, protocol=args.protocol, progress=line, audit_source=AuditSource.CLI
+    ).as_dict()
+    line.close()
+    if args.json:
+        _print_json(summary)
+    else:
+        resumed = ", resumed an interrupted run" if summary["resumed"] else ""
+        sys.stdout.write(
+            f"{summary['records_seen']} records in {summary['pages']} pages{resumed}: "
+            f"{summary['created']} created, {summary['updated']} updated, "
+            f"{summary['unchanged']} unchanged, {summary['rejected']} rejected, "
+            f"{summary['withdrawn']} withdrawn\n"
+        )
+    return EXIT_OK
+
+
+class _ProgressLine:
+    """Progress on stderr: rewritten in place on a terminal, one line per update otherwise."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.written = False
+
+    def __call__(self, current: int, total: int | None = None, message: str = "") -> None:
+        count = f"{current}/{total}" if total else str(current)
+        text = f"harvest: {count} {message}".rstrip()
+        self.stream.write(f"\r\x1b[K{text}" if self.tty else f"{text}\n")
+        self.stream.flush()
+        self.written = True
+
+    def close(self) -> None:
+        if self.tty and self.written:
+            self.stream.write("\n")
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    call_command(
+        "db_worker",
+        queue_name="*",
+        interval=args.interval,
+        batch=args.batch,
+        reload=False,
+        startup_delay=not args.batch,
+        verbosity=1 if args.verbose else 0,
+    )
+    return EXIT_OK
+
+
+def cmd_import_observations(args: argparse.Namespace) -> int:
+    from sdg87.indicators.services import ObservationImportError, observations_import
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    bar = _ImportProgress(sys.stderr)
+    try:
+        report = observations_import(
+            files=args.files,
+            format=args.format,
+            indicator=args.indicator,
+            country=args.country,
+            source=args.source,
+            dry_run=args.dry_run,
+            progress=bar,
+        )
+    except ObservationImportError as error:
+        bar.close()
+        document = error.report.as_dict()
+        one_line = re.sub(r"\s*\n\s*", " ", error.message.strip())
+        if args.json:
+            document["error"] = {"code": "invalid_input", "message": one_line}
+            _print_json(document)
+        sys.stderr.write(f"sdg87: error: {one_line}\n")
+        for problem in document["errors"][1:20]:
+            sys.stderr.write(f"  {problem['message']}\n")
+        if document["error_count"] > 20:
+            sys.stderr.write(f"  … {document['error_count'] - 20} more\n")
+        sys.stderr.write("nothing was written\n")
+        return EXIT_INVALID
+    bar.close()
+    document = report.as_dict()
+    summary = (
+        f"{'dry run, nothing written: ' if report.dry_run else ''}{report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.rejected} rejected"
+    )
+    if args.json:
+        _print_json(document)
+        sys.stderr.write(f"import-observations: {summary} ({report.seconds:.1f} s)\n")
+        return EXIT_OK
+    lines = [summary]
+    for item in document["files"]:
+        lines.append(
+            f"  {item['name']} ({item['format']}): {item['rows']} rows, {item['created']} "
+            f"created, {item['updated']} updated, {item['unchanged']} unchanged, "
+            f"{item['rejected']} rejected"
+        )
+        lines += [f"    skipped {count}: {reason}" for reason, count in item["skipped"].items()]
+        lines += [f"    note: {warning}" for warning in item["warnings"]]
+    metadata = document["metadata"]
+    if any(metadata.values()):
+        lines.append(
+            f"  national metadata: {metadata['created']} created, {metadata['updated']} "
+            f"updated, {metadata['unchanged']} unchanged"
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+class _ImportProgress:
+    """A progress bar on stderr while importing, only when stderr is a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.written = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.tty:
+            return
+        share = done / total if total else 0.0
+        filled = int(self.WIDTH * share)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r\x1b[K[{bar}] {share:4.0%} {phase} ({done}/{total})")
+        self.stream.flush()
+        self.written = True
+
+    def close(self) -> None:
+        if self.tty and self.written:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.written = False
+
+
+def cmd_export_observations(args: argparse.Namespace) -> int:
+    from sdg87.indicators import selectors
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    indicator = selectors.indicator_get(args.indicator)
+    observations = selectors.observation_list(indicator=indicator, country=args.country)
+    export = selectors.observations_export(
+        observations, fmt=args.format, indicator=indicator, country=args.country
+    )
+    if args.out is None:
+        if args.format == "xlsx" and sys.stdout.isatty():
+            raise CliError("an XLSX file is binary: write it with --out FILE", EXIT_INVALID)
+        sys.stdout.buffer.write(export.content)
+        sys.stdout.flush()
+        return EXIT_OK
+    from pathlib import Path
+
+    target = Path(args.out)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(export.content)
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"{args.out}: cannot write the file ({error.strerror})") from None
+    sys.stderr.write(
+        f"export-observations: {observations.count()} observations of {indicator.code} "
+        f"written to {args.out}\n"
+    )
+    return EXIT_OK
+
+
+def cmd_import_resources(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from sdg87.core.errors import InvalidInput
+    from sdg87.library.services import import_source, resources_import_file
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    path = Path(args.file)
+    started = time.monotonic()
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty:
+            sys.stderr.write(f"\r\x1b[Kimport-resources: {done}/{total}")
+            sys.stderr.flush()
+
+    try:
+        report = resources_import_file(path, file_format=args.format, progress=progress)
+    except InvalidInput as error:
+        if tty:
+            sys.stderr.write("\r\x1b[K")
+        problems = error.details.get("errors", []) if isinstance(error.details, dict) else []
+        one_line = re.sub(r"\s*\n\s*", " ", error.message.strip())
+        if args.json:
+            _print_json(
+                {
+                    "file": str(path),
+                    "created": 0,
+                    "updated": 0,
+                    "unchanged": 0,
+                    "rejected": len({problem.get("line") for problem in problems}) or 1,
+                    "errors": problems,
+                    "error": {
+                        "code": "invalid_input",
+                        "message": one_line,
+                        "details": error.details,
+                    },
+                }
+            )
+        sys.stderr.write(f"sdg87: error: {one_line}\n")
+        for problem in problems[1:20]:
+            sys.stderr.write(
+                f"  line {problem.get('line')}, field {problem.get('field') or '-'}: "
+                f"{problem.get('message')}\n"
+            )
+        if len(problems) > 20:
+            sys.stderr.write(f"  … {len(problems) - 20} more\n")
+        return EXIT_INVALID
+    if tty:
+        sys.stderr.write("\r\x1b[K")
+    document = {
+        "file": str(path),
+        "source": import_source(path),
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "suggestions": report.suggestions,
+        "duplicates": report.duplicates,
+        "seconds": round(time.monotonic() - started, 2),
+    }
+    if args.json:
+        _print_json(document)
+    else:
+        sys.stdout.write(
+            f"{path.name}: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.rejected} rejected "
+            f"(source {document['source']}; {report.suggestions} tag suggestions, "
+            f"{report.duplicates} suspected duplicates)\n"
+        )
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from sdg87.library.search import resource_search
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    if args.limit < 1 or args.limit > 1000:
+        raise CliError("--limit must be between 1 and 1000", EXIT_INVALID, {"field": "limit"})
+    result = resource_search(
+        query=args.query, language=args.lang, page_size=args.limit, with_facets=False
+    )
+    if args.json:
+        _print_json(
+            {
+                "count": result.count,
+                "results": [
+                    {
+                        "id": hit.id,
+                        "title": hit.title,
+                        "language": hit.language,
+                        "year": hit.year,
+                        "score": hit.score,
+                    }
+                    for hit in result.hits
+                ],
+            }
+        )
+        return EXIT_OK
+    if not result.hits:
+        sys.stdout.write("No resource matches this search.\n")
+        return EXIT_OK
+    shown = len(result.hits)
+    sys.stdout.write(f"{result.count} resources match; the best {shown}:\n")
+    for rank, hit in enumerate(result.hits, start=1):
+        year = hit.year if hit.year is not None else "-"
+        details = f"{hit.language}, {year}, id {hit.id}, score {hit.score:.3f}"
+        sys.stdout.write(f"{rank:>3}. {hit.title}  [{details}]\n")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "setup": cmd_setup,
     "load-data": cmd_load_data,
+    "progress": cmd_progress,
+    "import-ratifications": cmd_import_ratifications,
+    "harvest": cmd_harvest,
+    "import-resources": cmd_import_resources,
+    "search": cmd_search,
+    "import-observations": cmd_import_observations,
+    "export-observations": cmd_export_observations,
+    "worker": cmd_worker,
     "manage": cmd_manage,
 }
 
@@ -95,6 +514,15 @@ def _add_command(
     return sub.add_parser(
         name, help=summary, description=summary[:1].upper() + summary[1:] + ".", epilog=EPILOG
     )
+
+
+def _iso_date(value: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 EPILOG = "Exit codes: 0 success, 2 invalid input, 1 other failure."
@@ -123,6 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=None, help="worker processes (default: 2×cores+1, at most 5)"
     )
+    serve.add_argument(
+        "--no-task-worker",
+        action="store_true",
+        help="do not start the background task worker (run `sdg87 worker` separately)",
+    )
 
     setup = _add_command(
         sub,
@@ -135,6 +568,168 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = _add_command(sub, "load-data", "load the bundled reference and real data (idempotent)")
     load.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    progress = _add_command(
+        sub,
+        "progress",
+        "assess a country's progress on an indicator by the Open SDG and UNSD methods",
+    )
+    progress.add_argument("indicator", metavar="INDICATOR", help="indicator code, e.g. 8.7.1")
+    progress.add_argument(
+        "--country", required=True, metavar="ISO3", help="ISO 3166-1 alpha-3 code, e.g. KGZ"
+    )
+    progress.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+
+    ratifications = _add_command(
+        sub,
+        "import-ratifications",
+        "import a NORMLEX / UN Treaty Collection style CSV of ratifications "
+        "(all or nothing, idempotent; format in docs/ratifications.md)",
+    )
+    ratifications.add_argument("file", metavar="FILE", help="the CSV file")
+    ratifications.add_argument(
+        "--source",
+        metavar="TEXT",
+        help='source name for rows without a `source` column, e.g. "ILO NORMLEX"',
+    )
+    ratifications.add_argument(
+        "--instrument",
+        metavar="CODE",
+        help="instrument code for a file without an `instrument` column, e.g. C182",
+    )
+    ratifications.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="date the file's statuses hold at (default: today); ILO ratifications "
+        "less than 12 months old then are not yet in force",
+    )
+    ratifications.add_argument(
+        "--dry-run", action="store_true", help="check and count, but write nothing"
+    )
+    ratifications.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    observations_import = _add_command(
+        sub,
+        "import-observations",
+        "import observation files: Open SDG CSV and metadata YAML, SDMX-CSV, or the tidy "
+        "CSV/XLSX template of docs/import-template.md (all or nothing, idempotent)",
+    )
+    observations_import.add_argument(
+        "files", nargs="+", metavar="FILE", help="files to import, in one transaction"
+    )
+    observations_import.add_argument(
+        "--format",
+        choices=["auto", "open-sdg", "sdmx-csv", "csv", "xlsx"],
+        default="auto",
+        help="file format (default: auto, from the extension and the header row)",
+    )
+    observations_import.add_argument(
+        "--indicator",
+        metavar="CODE",
+        help="indicator for files that do not name one (e.g. 8.7.1); Open SDG files name "
+        "it in the file name indicator_8-7-1.csv",
+    )
+    observations_import.add_argument(
+        "--country",
+        metavar="ISO3",
+        help="whose national file it is, for files without a country column",
+    )
+    observations_import.add_argument(
+        "--source", metavar="TEXT", help="source for rows that do not name one"
+    )
+    observations_import.add_argument(
+        "--dry-run", action="store_true", help="validate and count, but write nothing"
+    )
+    observations_import.add_argument(
+        "--json", action="store_true", help="print the import report as JSON on stdout"
+    )
+
+    observations_export = _add_command(
+        sub,
+        "export-observations",
+        "export an indicator's observations as the tidy CSV template, SDMX-CSV or XLSX "
+        "(re-importable)",
+    )
+    observations_export.add_argument(
+        "indicator", metavar="INDICATOR", help="indicator code, e.g. 8.7.1"
+    )
+    observations_export.add_argument(
+        "--country", metavar="ISO3", help="only this country's observations"
+    )
+    observations_export.add_argument(
+        "--format", choices=["csv", "sdmx-csv", "xlsx"], default="csv", help="default: csv"
+    )
+    observations_export.add_argument(
+        "--out", metavar="FILE", help="write to FILE (default: standard output)"
+    )
+
+    resources_import = _add_command(
+        sub,
+        "import-resources",
+        "import library resources from a JSONL or CSV file (published, source import:<file "
+        "name>; re-importing updates by id)",
+    )
+    resources_import.add_argument("file", metavar="FILE", help="the JSONL or CSV file")
+    resources_import.add_argument(
+        "--format",
+        choices=["auto", "jsonl", "csv"],
+        default="auto",
+        help="file format (default: auto, from the name, else the content)",
+    )
+    resources_import.add_argument(
+        "--json", action="store_true", help="print a JSON summary on stdout"
+    )
+
+    search = _add_command(
+        sub,
+        "search",
+        "search the library (published resources; a query in English, French or Spanish also "
+        "finds documents in the other two languages)",
+    )
+    search.add_argument("query", metavar="QUERY", help='words, "a phrase", OR, -word, prefix*')
+    search.add_argument(
+        "--lang",
+        choices=["en", "fr", "es"],
+        default=None,
+        help="language the query is written in (default: guessed)",
+    )
+    search.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="number of results (default: 10)"
+    )
+    search.add_argument(
+        "--json", action="store_true", help="print the count and results as JSON on stdout"
+    )
+
+    harvest = _add_command(
+        sub,
+        "harvest",
+        "harvest an OAI-PMH repository (Dublin Core) or an RSS/Atom feed into the library "
+        "(incremental, idempotent; an interrupted run resumes)",
+    )
+    harvest.add_argument("url", metavar="URL", help="OAI-PMH base URL or feed URL (http/https)")
+    harvest.add_argument(
+        "--protocol", required=True, choices=["oai-pmh", "rss"], help="how to harvest the URL"
+    )
+    harvest.add_argument(
+        "--background",
+        action="store_true",
+        help="queue the harvest for the background worker instead of running it now",
+    )
+    harvest.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    worker = _add_command(
+        sub, "worker", "run the background task worker (harvests, imports, re-indexing)"
+    )
+    worker.add_argument("--batch", action="store_true", help="run the tasks waiting now, then exit")
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="how often to look for new tasks when idle (default: 1)",
+    )
+    worker.add_argument("--verbose", action="store_true", help="log each task started and finished")
 
     manage = _add_command(sub, "manage", "run a Django management command (for operators)")
     manage.add_argument(

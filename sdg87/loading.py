@@ -16,7 +16,10 @@ from django.db import transaction
 from sdg87.core.reports import LoadReport
 from sdg87.countries.services import countries_load_bundled
 from sdg87.framework.services import framework_load_bundled
-from sdg87.instruments.services import instruments_load_bundled
+from sdg87.indicators.services import indicators_load_bundled, observations_load_bundled
+from sdg87.instruments.services import instruments_load_bundled, ratifications_load_bundled
+from sdg87.library.services import library_load_bundled
+from sdg87.partners.services import organisation_aliases_load_bundled
 
 Loader = Callable[[Path], list[LoadReport]]
 
@@ -25,6 +28,11 @@ LOADERS: list[tuple[str, Loader]] = [
     ("countries and regions", countries_load_bundled),
     ("SDG framework, themes and global estimates", framework_load_bundled),
     ("international instruments", instruments_load_bundled),
+    ("names of major partner organisations", organisation_aliases_load_bundled),
+    ("ratifications of the international instruments", ratifications_load_bundled),
+    ("indicator definitions", indicators_load_bundled),
+    ("indicator data (national, SDMX, GSI, ILAB, global)", observations_load_bundled),
+    ("knowledge library documents (ILAB, Factbook, legal instruments)", library_load_bundled),
 ]
 
 

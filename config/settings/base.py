@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "sdg87.core",
     "sdg87.accounts",
     "sdg87.countries",
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "sdg87.partners",
     "sdg87.indicators",
     "sdg87.library",
+    "sdg87.profiles",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +146,42 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 DATA_DIR = BASE_DIR / "data"
+
+# --- Background tasks (django-tasks, database backend: `sdg87 worker`) -------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Importers the generic "import file" task may run: name → dotted path of a callable
+# ``(path, *, progress, **options) -> dict`` (see sdg87.core.tasks.import_file_task).
+TASK_FILE_IMPORTERS: dict[str, str] = {}
+
+# --- Harvesting (sdg87.library.harvest; SSRF guard in sdg87.library.safe_http) ---
+# Private, loopback and link-local addresses are refused unless allowed here: all of them
+# (tests with a local server, an intranet deployment) or exact "address:port" endpoints.
+HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+HARVEST_ALLOWED_PRIVATE_ENDPOINTS: list[str] = []
+HARVEST_CONNECT_TIMEOUT = 10  # seconds
+HARVEST_READ_TIMEOUT = 30  # seconds without a byte
+HARVEST_FETCH_DEADLINE = 120  # seconds for one response, redirects included
+HARVEST_MAX_RESPONSE_BYTES = 50 * 1024 * 1024
+HARVEST_MAX_REDIRECTS = 5
+HARVEST_MAX_PAGES = 10_000  # OAI-PMH pages in one run
+HARVEST_RESOURCE_STATUS = "published"  # status of the resources a harvest creates
+
+# --- OAI-PMH provider (/oai) ----------------------------------------------
+OAI_REPOSITORY_NAME = "sdg87 knowledge library on SDG Target 8.7"
+# Identifiers are oai:<this>:<resource id>; set it to the domain the platform is served on.
+OAI_REPOSITORY_IDENTIFIER = "sdg87.local"
+OAI_ADMIN_EMAIL = DEFAULT_FROM_EMAIL
+OAI_PAGE_SIZE = 100
+OAI_TOKEN_LIFETIME = 24 * 3600  # seconds a resumption token stays valid
+
+# --- Knowledge library: contributions and bundled corpus (sdg87.library) ---------
+# Uploads (PDF, .docx, HTML, .txt): the file's size, and how far a .docx (a ZIP archive) may
+# expand when its parts are read.
+LIBRARY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+LIBRARY_UPLOAD_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+# `sdg87 load-data` loads the document corpus (data/corpus, ~2,700 texts) into the library;
+# the test settings switch it off so that loading the reference data stays fast.
+LIBRARY_LOAD_CORPUS = True
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # request, instead of scanning STATIC_ROOT (absent in a fresh clone) at start-up.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Loading the reference data in tests skips the ~2,700-document library corpus (slow); the
+# library's tests load small fixture files of their own.
+LIBRARY_LOAD_CORPUS = False

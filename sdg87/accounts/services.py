@@ -20,10 +20,10 @@ from django.utils import timezone
 from sdg87.accounts import permissions
 from sdg87.accounts.models import ApiToken, Role, User
 from sdg87.core.audit import audit_record, snapshot
-from sdg87.core.errors import InvalidInput, NotAuthenticated, NotFound
+from sdg87.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from sdg87.core.models import AuditSource
 from sdg87.countries.models import Country
-from sdg87.partners.models import Organisation
+from sdg87.partners.models import Organisation, OrganisationStatus
 
 TOKEN_MARKER = "sdg87_"  # noqa: S105 (a public marker, not a secret)
 TOKEN_PREFIX_LENGTH = 8
@@ -134,6 +134,48 @@ def user_update_access(
             actor=actor, action="update", instance=user, before=before, after=after, source=source
         )
     return user
+
+
+@transaction.atomic
+def user_grant_partner_editor(
+    *, actor: Any, user: User, organisation: Organisation, source: str = AuditSource.SYSTEM
+) -> User:
+    """Make a viewer the partner editor of an approved organisation (curators and
+    administrators): the one role change a curator may make, used when an application to
+    join is approved. Already that organisation's partner editor: nothing changes."""
+    permissions.require_curator(actor)
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None:
+        raise NotFound(f"no user {user.pk}")
+    if locked.role == Role.PARTNER_EDITOR and locked.organisation_id == organisation.pk:
+        return locked
+    if locked.role != Role.VIEWER:
+        raise PermissionDenied(
+            "only a viewer can be made a partner editor this way",
+            details={"role": f"the user is a {locked.role}"},
+        )
+    if not locked.is_active:
+        raise InvalidInput("the account is disabled", details={"user": "inactive"})
+    if not Organisation.objects.filter(
+        pk=organisation.pk, status=OrganisationStatus.APPROVED
+    ).exists():
+        raise InvalidInput(
+            "the organisation is not approved", details={"organisation": "not approved"}
+        )
+    before = user_snapshot(locked)
+    locked.role = Role.PARTNER_EDITOR
+    locked.organisation = organisation
+    locked.countries.clear()
+    locked.save(update_fields=["role", "organisation"])
+    audit_record(
+        actor=actor,
+        action="update",
+        instance=locked,
+        before=before,
+        after=user_snapshot(locked),
+        source=source,
+    )
+    return locked
 
 
 @transaction.atomic

@@ -109,3 +109,69 @@ class AuditEntry(models.Model):
     @property
     def after_json(self) -> str:
         return _as_json(self.after)
+
+
+class BackgroundTaskStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class BackgroundTask(models.Model):
+    """Long work run by the background worker (``sdg87 worker``), as curators follow it.
+
+    The queue itself is django-tasks' database backend (``task_id`` is its result id); this
+    row adds what people need to see: what the task works on, its progress (``current`` of
+    ``total`` with a message), its summary when it succeeds and one error line when it fails.
+    """
+
+    Status = BackgroundTaskStatus
+
+    task_id = models.CharField(_("queue id"), max_length=64, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, help_text='"harvest", "reindex", "import"')
+    label = models.CharField(_("subject"), max_length=500, help_text="What the task works on")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=BackgroundTaskStatus.choices,
+        default=BackgroundTaskStatus.QUEUED,
+    )
+    current = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=BackgroundTaskStatus.values),
+                name="background_task_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}"[:200]
+
+    @property
+    def percent(self) -> int | None:
+        """Progress in whole per cent, when the total is known."""
+        if not self.total:
+            return 100 if self.status == BackgroundTaskStatus.SUCCEEDED else None
+        return min(100, round(100 * self.current / self.total))

@@ -47,8 +47,12 @@ class _GunicornApplication(BaseApplication):
         return self.application
 
 
-def serve(*, host: str, port: int, workers: int | None = None) -> None:
+def serve(
+    *, host: str, port: int, workers: int | None = None, background_worker: bool = True
+) -> None:
     from django.core.wsgi import get_wsgi_application
+
+    from sdg87.core.tasks import background_worker_hooks
 
     check_port_free(host, port)
     cores = os.cpu_count() or 1
@@ -64,4 +68,8 @@ def serve(*, host: str, port: int, workers: int | None = None) -> None:
         "loglevel": "warning",
         "proc_name": "sdg87",
     }
+    if background_worker:
+        # One task worker (harvests, large imports, re-indexing) started and stopped by the
+        # gunicorn master, so `make run` needs no second process.
+        options.update(background_worker_hooks())
     _GunicornApplication(get_wsgi_application(), options).run()

@@ -58,33 +58,6 @@ class CountryOut(Schema):
         return texts_of(obj)
 
 
-class CountryDetailOut(CountryOut):
-    """Country profile summary."""
-
-    official_name_en: str
-    indicators: list[dict[str, Any]] = Field(
-        default_factory=list,
-        description=(
-            "Target 8.7 indicators with the country's latest values. Always empty until the "
-            "indicators module is installed."
-        ),
-    )
-    ratifications: list[dict[str, Any]] = Field(
-        default_factory=list,
-        description=(
-            "Ratifications of the international instruments. Always empty until the "
-            "ratifications module is installed."
-        ),
-    )
-    pathfinder: dict[str, Any] | None = Field(
-        None,
-        description=(
-            "Pathfinder status and roadmap summary; null when the country is not a pathfinder "
-            "(always null until the pathfinders module is installed)."
-        ),
-    )
-
-
 class RegionOut(Schema):
     m49: str = Field(..., description="UN M49 code")
     level: str = Field(..., description="world, region, subregion or intermediate")
@@ -123,12 +96,6 @@ class CountryFilters(Schema):
 def list_countries(request: HttpRequest, filters: Query[CountryFilters]) -> Any:
     """All ISO 3166-1 countries and territories, ordered by ISO3."""
     return selectors.country_list(region=filters.region, un_member=filters.un_member, q=filters.q)
-
-
-@router.get("/{iso3}", response=CountryDetailOut, summary="Country profile summary")
-def get_country(request: HttpRequest, iso3: str, query: Query[LanguageQuery]) -> Country:
-    """Names, codes and M49 region of one country (ISO3, case-insensitive); 404 if unknown."""
-    return selectors.country_get(iso3)
 
 
 @regions_router.get("", response=list[RegionOut], summary="List UN M49 regions")

@@ -1,3 +1,367 @@
-from ninja import Router
+"""``/api/v1/indicators``: indicator definitions, their observations (JSON or a download),
+and the curators' import endpoint. ``?lang=en|fr|es`` chooses the language of texts.
+
+Progress (``/{code}/progress``) has its own router in ``api_progress.py``.
+"""
+
+# No ``from __future__ import annotations``: django-ninja reads these annotations at runtime.
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sdg87.accounts.auth import signed_in
+from sdg87.core.api_i18n import (
+    LANGUAGE_DESCRIPTION,
+    Language,
+    TextsOut,
+    requested_language,
+    texts_of,
+)
+from sdg87.core.errors import InvalidInput, NotFound
+from sdg87.core.i18n import localized
+from sdg87.core.models import AuditSource
+from sdg87.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PagePagination
+from sdg87.indicators import selectors, services
+from sdg87.indicators.importers import SourceFile
+from sdg87.indicators.models import Indicator, IndicatorKind, Observation
 
 router = Router()
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+OBSERVATION_PARAMETERS = frozenset(
+    {
+        "country",
+        "area",
+        "year_from",
+        "year_to",
+        "format",
+        "page",
+        "page_size",
+        "lang",
+        "series",
+        "unit",
+    }
+)
+
+
+# --- schemas ------------------------------------------------------------------------
+
+
+class IndicatorOut(Schema):
+    code: str = Field(..., description='"8.7.1" for SDG indicators; a slug for agreed ones')
+    title: str = Field(..., description="Title in the requested language")
+    kind: str = Field(..., description="sdg or agreed")
+    unit: str = Field(..., description="Default unit (observations carry their own)")
+    desired_direction: str = Field(..., description="up or down")
+    target_value: float | None = Field(None, description="Numeric target, null when none")
+    target_year: int | None = Field(None, description="Deadline (8.7.1: 2025; others 2030)")
+    countries_with_data: int = Field(..., description="Countries with at least one observation")
+    latest_year: int | None = Field(None, description="Latest year with an observation")
+    is_headline: bool
+    sdg_target: str | None = Field(None, description="SDG target code, e.g. 8.7")
+
+    @staticmethod
+    def resolve_title(obj: Indicator, context: Any) -> str:
+        return localized(obj, "title", requested_language(context))
+
+    @staticmethod
+    def resolve_sdg_target(obj: Indicator) -> str | None:
+        return obj.target.code if obj.target_id else None
+
+
+class ThemeOut(Schema):
+    slug: str
+    name: str
+
+
+class SeriesOut(Schema):
+    series: str = Field(..., description='Series label or code, "" when none')
+    unit: str
+    observations: int
+
+
+class NationalMetadataOut(Schema):
+    country: str = Field(..., description="ISO3")
+    language: str = Field(..., description='Language code; "" = the platform\'s default')
+    fields: dict[str, Any] = Field(..., description="The Open SDG metadata fields as published")
+
+
+class IndicatorDetailOut(IndicatorOut):
+    titles: TextsOut
+    definition: str
+    reading_note: str = Field(..., description="How to read the direction of this indicator")
+    source: str
+    natural_limit: float | None = None
+    sdg_indicator: str | None = Field(None, description="Code in the SDG framework")
+    themes: list[ThemeOut]
+    sdmx_series: list[str] = Field(..., description="UN SDG series codes imported into it")
+    dimensions: dict[str, list[str]] = Field(
+        ..., description="Each disaggregation and its values (filter observations with them)"
+    )
+    series: list[SeriesOut]
+    metadata: list[NationalMetadataOut] = Field(
+        ..., description="National metadata (Open SDG meta_*.yml) by country and language"
+    )
+
+    @staticmethod
+    def resolve_titles(obj: Indicator) -> dict[str, str]:
+        return texts_of(obj, "title")
+
+    @staticmethod
+    def resolve_definition(obj: Indicator, context: Any) -> str:
+        return localized(obj, "definition", requested_language(context))
+
+    @staticmethod
+    def resolve_reading_note(obj: Indicator, context: Any) -> str:
+        return localized(obj, "reading_note", requested_language(context))
+
+    @staticmethod
+    def resolve_sdg_indicator(obj: Indicator) -> str | None:
+        return obj.sdg_indicator.code if obj.sdg_indicator_id else None
+
+    @staticmethod
+    def resolve_themes(obj: Indicator, context: Any) -> list[dict[str, str]]:
+        language = requested_language(context)
+        return [
+            {"slug": theme.slug, "name": localized(theme, "name", language)}
+            for theme in obj.themes.all()
+        ]
+
+    @staticmethod
+    def resolve_sdmx_series(obj: Indicator) -> list[str]:
+        return [str(code) for code in obj.sdmx_series or []]
+
+    @staticmethod
+    def resolve_metadata(obj: Any) -> list[dict[str, Any]]:
+        return [
+            {"country": row.country.iso3, "language": row.language, "fields": row.fields}
+            for row in obj.metadata_rows
+        ]
+
+
+class IndicatorFilters(Schema):
+    kind: IndicatorKind | None = Field(None, description="sdg or agreed")
+    lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
+
+
+class IndicatorQuery(Schema):
+    lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
+    country: str | None = Field(
+        None, pattern=r"^[A-Za-z]{3}$", description="Only this country's national metadata"
+    )
+
+
+class ObservationOut(Schema):
+    country: str | None = Field(None, description="ISO3 of a country; null for a region")
+    area: str = Field(..., description="ISO3 of a country or UN M49 code of a region")
+    area_type: str = Field(..., description="country or region")
+    area_name: str
+    year: int
+    period: str = Field(..., description='As published: "2019" or "2013-14"')
+    value: float
+    unit: str
+    unit_multiplier: int = Field(..., description="Power of ten (3 = thousands)")
+    series: str
+    dimensions: dict[str, str] = Field(..., description="Disaggregations; {} for a total")
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+    observation_status: str
+    source: str
+    footnote: str
+    attributes: dict[str, str]
+
+
+class ObservationPageOut(Schema):
+    indicator: str
+    count: int
+    page: int
+    page_size: int
+    results: list[ObservationOut]
+
+
+class ObservationQuery(Schema):
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="ISO3 code")
+    area: str | None = Field(
+        None, pattern=r"^[A-Za-z]{3}$|^\d{1,3}$", description="ISO3 or M49 code (001 = world)"
+    )
+    year_from: int | None = Field(None, ge=1800, le=2100)
+    year_to: int | None = Field(None, ge=1800, le=2100)
+    series: str | None = Field(None, description="Only this series")
+    unit: str | None = Field(None, description="Only this unit")
+    format: Literal["json", "csv", "sdmx-csv", "xlsx"] = Field(
+        "json", description="json (paginated), or a csv, sdmx-csv or xlsx download (all rows)"
+    )
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    lang: Language = Field("en", description=LANGUAGE_DESCRIPTION)
+
+
+class ImportErrorOut(Schema):
+    file: str
+    message: str = Field(..., description="Full message: file, row (line), column and reason")
+    reason: str
+    row: int | None = None
+    line: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+
+class FileReportOut(Schema):
+    name: str
+    format: str
+    sha256: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    skipped: dict[str, int] = Field(..., description="Rows not imported, by reason")
+    skipped_rows: dict[str, list[int]] = Field(..., description="First rows of each reason")
+    warnings: list[str]
+    metadata: int = Field(..., description="Metadata documents read from the file")
+
+
+class ImportReportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    dry_run: bool
+    errors: list[ImportErrorOut]
+    error_count: int
+    files: list[FileReportOut]
+    metadata: dict[str, int] = Field(..., description="National metadata created/updated/unchanged")
+    batch: int | None = Field(None, description="The import batch written (null for a dry run)")
+    seconds: float
+
+
+# --- endpoints -----------------------------------------------------------------------
+
+
+@router.get("", response=list[IndicatorOut], summary="List the indicators")
+@paginate(PagePagination)
+def list_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
+    return selectors.indicator_list(kind=filters.kind)
+
+
+@router.post(
+    "/imports",
+    response={200: ImportReportOut},
+    auth=signed_in,
+    summary="Import observation files (curators)",
+)
+def import_observations(
+    request: HttpRequest,
+    files: File[list[UploadedFile]],
+    format: Form[Literal["auto", "open-sdg", "sdmx-csv", "csv", "xlsx"]] = "auto",
+    indicator: Form[str | None] = None,
+    country: Form[str | None] = None,
+    source: Form[str | None] = None,
+    dry_run: Form[bool] = False,
+) -> Any:
+    """Multipart upload of one or more files with the options of `sdg87 import-observations`.
+    Answers the same report as the command's `--json`; invalid files answer 400 with the
+    report in `error.details` (nothing is written)."""
+    sources = []
+    for upload in files:
+        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise InvalidInput(
+                f"{upload.name}: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+                details={"file": upload.name},
+            )
+        sources.append(SourceFile(name=upload.name or "upload", content=upload.read()))
+    report = services.observations_import(
+        files=sources,
+        format=format,
+        indicator=indicator or None,
+        country=country or None,
+        source=source or None,
+        dry_run=dry_run,
+        actor=request.auth,
+        audit_source=AuditSource.API,
+    )
+    return report.as_dict()
+
+
+@router.get("/{code}", response=IndicatorDetailOut, summary="One indicator with its dimensions")
+def get_indicator(request: HttpRequest, code: str, query: Query[IndicatorQuery]) -> Any:
+    """404 with the error shape when the code is unknown (codes as `8.7.1`)."""
+    return selectors.indicator_detail(code, country=query.country)
+
+
+def _observation_out(observation: Observation, language: str) -> dict[str, Any]:
+    area = observation.country if observation.country_id else observation.region
+    return {
+        "country": observation.area_code if observation.country_id else None,
+        "area": observation.area_code,
+        "area_type": "country" if observation.country_id else "region",
+        "area_name": localized(area, "name", language) if area is not None else "",
+        "year": observation.year,
+        "period": observation.period,
+        "value": observation.value,
+        "unit": observation.unit,
+        "unit_multiplier": observation.unit_multiplier,
+        "series": observation.series,
+        "dimensions": observation.dimensions or {},
+        "lower_bound": observation.lower_bound,
+        "upper_bound": observation.upper_bound,
+        "observation_status": observation.observation_status,
+        "source": observation.source,
+        "footnote": observation.footnote,
+        "attributes": observation.attributes or {},
+    }
+
+
+@router.get(
+    "/{code}/observations",
+    response={200: ObservationPageOut},
+    summary="Observations of an indicator (JSON, or a CSV, SDMX-CSV or XLSX download)",
+)
+def list_observations(request: HttpRequest, code: str, query: Query[ObservationQuery]) -> Any:
+    """Filter with `country`, `area`, `year_from`, `year_to`, `series`, `unit` and any
+    dimension of the indicator as `?<dimension>=<value>` (`?Sex=Female`; `_T` = not
+    disaggregated by it). An unknown dimension answers 400 listing the known ones."""
+    indicator = selectors.indicator_get(code)
+    dimensions = {
+        name: value for name, value in request.GET.items() if name not in OBSERVATION_PARAMETERS
+    }
+    observations = selectors.observation_list(
+        indicator=indicator,
+        country=query.country,
+        area=query.area,
+        year_from=query.year_from,
+        year_to=query.year_to,
+        dimensions=dimensions,
+        series=query.series,
+        unit=query.unit,
+    )
+    if query.format != "json":
+        export = selectors.observations_export(
+            observations,
+            fmt=query.format,
+            indicator=indicator,
+            country=query.country,
+            language=query.lang,
+        )
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
+    count = observations.count()
+    offset = (query.page - 1) * query.page_size
+    if query.page > 1 and offset >= count:
+        raise NotFound(
+            f"page {query.page} is beyond the last page",
+            details={"count": count, "page_size": query.page_size},
+        )
+    page = observations[offset : offset + query.page_size]
+    return {
+        "indicator": indicator.code,
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [_observation_out(observation, query.lang) for observation in page],
+    }

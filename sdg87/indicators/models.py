@@ -67,6 +67,16 @@ class Indicator(models.Model):
     natural_limit = models.FloatField(null=True, blank=True)
     is_headline = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    sdmx_series = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='UN SDG series codes whose SDMX observations belong here, e.g. ["SL_TLF_CHLDEC"]',
+    )
+    curated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last edit by a curator; `sdg87 load-data` no longer overwrites the definition",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +128,9 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    files = models.JSONField(
+        default=list, blank=True, help_text="Per file: name, sha256, format and counts"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -127,17 +140,32 @@ class ImportBatch(models.Model):
 
 
 class Observation(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    # Foreign keys without their own index: the composite indexes below start with
+    # indicator and country, and regions and batches are never deleted in bulk. Every index
+    # is maintained on each of the millions of inserted rows (docs: benchmarks/import.md).
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False
+    )
     area_code = models.CharField(max_length=3, help_text="ISO3 of a country or M49 of a region")
     country = models.ForeignKey(
-        "countries.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "countries.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     region = models.ForeignKey(
-        "countries.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "countries.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(help_text="Year used for sorting and progress")
     period = models.CharField(max_length=16, help_text='As published: "2019" or "2013-14"')
-    series = models.CharField(max_length=64, blank=True, help_text="e.g. SL_TLF_CHLDEC")
+    series = models.CharField(max_length=255, blank=True, help_text="e.g. SL_TLF_CHLDEC")
     unit = models.CharField(max_length=64, blank=True)
     unit_multiplier = models.SmallIntegerField(default=0, help_text="Power of 10 (3 = thousands)")
     dimensions = models.JSONField(default=dict, blank=True)
@@ -150,8 +178,16 @@ class Observation(models.Model):
     observation_status = models.CharField(max_length=32, blank=True)
     source = models.TextField(blank=True)
     footnote = models.TextField(blank=True)
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="Other attributes as published (SDMX NATURE, FREQ …)"
+    )
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="observations"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -193,6 +229,9 @@ class ObservationRevision(models.Model):
     class Meta:
         ordering = ["-replaced_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"revision of observation {self.observation_id} ({self.replaced_at:%Y-%m-%d})"
+
 
 class NationalMetadata(models.Model):
     """A country's metadata for an indicator (Open SDG ``meta_*.yml``), per language."""
@@ -213,3 +252,6 @@ class NationalMetadata(models.Model):
                 fields=["indicator", "country", "language"], name="national_metadata_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.country_id} {self.language or 'default'}"

@@ -79,6 +79,9 @@ class Resource(models.Model):
         related_name="contributed_resources",
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(
+        blank=True, help_text="The curator's last comment when returning it to draft"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +133,9 @@ class TagSuggestion(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} ({self.decision})"
+
 
 class DuplicateLink(models.Model):
     """Two resources that are likely the same work (near-duplicate text or title)."""
@@ -156,6 +162,41 @@ class DuplicateLink(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.resource_id} ~ {self.duplicate_of_id} ({self.method} {self.similarity:.2f})"
+
+
+class ResourceFingerprint(models.Model):
+    """What near-duplicate detection stores per resource (``library.duplicates``): the text's
+    MinHash signature and its folded title. Its LSH buckets are ``ResourceBucket`` rows."""
+
+    resource = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    signature = models.BinaryField(blank=True, help_text="MinHash, little-endian uint32 values")
+    word_count = models.PositiveIntegerField(default=0)
+    title_key = models.CharField(max_length=255, db_index=True)
+
+    def __str__(self) -> str:
+        return f"fingerprint of {self.resource_id}"
+
+
+class ResourceBucket(models.Model):
+    """One LSH band of a resource's signature: resources sharing a bucket are candidates."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    band = models.PositiveSmallIntegerField()
+    bucket = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "band"], name="resource_bucket_unique"),
+        ]
+        indexes = [models.Index(fields=["band", "bucket"], name="resource_bucket_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} band {self.band}"
+
 
 class Harvest(models.Model):
     """An endpoint harvested incrementally (OAI-PMH or RSS); one row per URL and protocol."""
@@ -176,3 +217,6 @@ class Harvest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["url", "protocol"], name="harvest_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.protocol} {self.url}"

@@ -1,2 +1,16 @@
+from django.urls import path
+
+from sdg87.library import search_views, views, views_tasks
+
 app_name = "library"
-urlpatterns: list = []
+urlpatterns = [
+    path("", search_views.library_search, name="search"),
+    path("<int:resource_id>/", views.resource_detail, name="resource"),
+    path("<int:resource_id>/action/", views.resource_action, name="resource-action"),
+    path("contribute/", views.contribute, name="contribute"),
+    path("mine/", views.my_contributions, name="mine"),
+    path("review/", views.review_queue, name="review"),
+    path("suggestions/<int:suggestion_id>/", views.decide_suggestion, name="decide-suggestion"),
+    path("duplicates/<int:link_id>/", views.decide_duplicate, name="decide-duplicate"),
+    path("tasks/", views_tasks.task_list, name="tasks"),
+]

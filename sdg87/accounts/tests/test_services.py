@@ -137,3 +137,88 @@ def test_only_admins_change_roles():
     user = UserFactory()
     with pytest.raises(PermissionDenied):
         services.user_update_access(actor=CuratorFactory(), user_id=user.pk, role=Role.CURATOR)
+
+
+# --- user_grant_partner_editor ----------------------------------------------
+
+
+@pytest.mark.parametrize("make_actor", [CuratorFactory, AdminFactory])
+def test_a_curator_or_an_admin_makes_a_viewer_a_partner_editor_and_it_is_audited(make_actor):
+    actor = make_actor()
+    viewer = UserFactory()
+    organisation = OrganisationFactory()
+
+    user = services.user_grant_partner_editor(
+        actor=actor, user=viewer, organisation=organisation, source="web"
+    )
+
+    viewer.refresh_from_db()
+    assert user == viewer
+    assert (viewer.role, viewer.organisation) == (Role.PARTNER_EDITOR, organisation)
+    entry = AuditEntry.objects.get(object_type="accounts.user", object_id=str(viewer.pk))
+    assert entry.action == "update"
+    assert entry.actor == actor
+    assert entry.source == "web"
+    assert (entry.before["role"], entry.before["organisation"]) == ("viewer", None)
+    assert (entry.after["role"], entry.after["organisation"]) == (
+        "partner_editor",
+        organisation.pk,
+    )
+
+
+def test_granting_the_same_organisation_again_changes_nothing():
+    organisation = OrganisationFactory()
+    editor = UserFactory(role=Role.PARTNER_EDITOR, organisation=organisation)
+
+    services.user_grant_partner_editor(
+        actor=CuratorFactory(), user=editor, organisation=organisation
+    )
+
+    assert not AuditEntry.objects.filter(object_type="accounts.user").exists()
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda: UserFactory(role=Role.FOCAL_POINT, countries=[country("FRA")]),
+        CuratorFactory,
+        AdminFactory,
+        lambda: UserFactory(role=Role.PARTNER_EDITOR, organisation=OrganisationFactory()),
+    ],
+    ids=["focal_point", "curator", "admin", "editor_of_another_organisation"],
+)
+def test_a_curator_cannot_use_it_to_change_any_other_role(make_user):
+    user = make_user()
+    role, organisation_id = user.role, user.organisation_id
+
+    with pytest.raises(PermissionDenied):
+        services.user_grant_partner_editor(
+            actor=CuratorFactory(), user=user, organisation=OrganisationFactory()
+        )
+
+    user.refresh_from_db()
+    assert (user.role, user.organisation_id) == (role, organisation_id)
+    assert not AuditEntry.objects.filter(object_type="accounts.user").exists()
+
+
+def test_only_curators_and_admins_may_grant_and_only_for_an_approved_organisation():
+    viewer = UserFactory()
+    organisation = OrganisationFactory()
+
+    for actor in (
+        UserFactory(),
+        UserFactory(role=Role.PARTNER_EDITOR, organisation=organisation),
+        UserFactory(role=Role.FOCAL_POINT, countries=[country("FRA")]),
+    ):
+        with pytest.raises(PermissionDenied):
+            services.user_grant_partner_editor(actor=actor, user=viewer, organisation=organisation)
+    with pytest.raises(NotAuthenticated):
+        services.user_grant_partner_editor(actor=None, user=viewer, organisation=organisation)
+    applied = OrganisationFactory(status="applied")
+    with pytest.raises(InvalidInput):
+        services.user_grant_partner_editor(
+            actor=CuratorFactory(), user=viewer, organisation=applied
+        )
+
+    viewer.refresh_from_db()
+    assert (viewer.role, viewer.organisation) == (Role.VIEWER, None)

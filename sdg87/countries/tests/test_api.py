@@ -80,9 +80,8 @@ def test_country_detail_is_case_insensitive_and_a_profile_summary(client, refere
     assert body["iso3"] == "FRA"
     assert body["names"]["es"] == "Francia"
     assert body["region"]["m49"] == "150"
-    assert body["indicators"] == []
-    assert body["ratifications"] == []
-    assert body["pathfinder"] is None
+    # The profile parts (indicators, ratifications, pathfinder) are tested in sdg87/profiles.
+    assert {"indicators", "ratifications", "pathfinder"} <= set(body)
 
 
 def test_unknown_country_is_404_with_the_error_shape(client, reference_data):

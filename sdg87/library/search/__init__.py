@@ -1,18 +1,329 @@
 """Full-text search over resources: one interface, one backend per database.
 
-``index_resources`` / ``unindex_resources`` are called by the ingestion services inside
-their transaction; ``resource_search`` answers every search (pages, API, CLI).
-The search helper replaces these first definitions with the real backends.
+* ``resource_search(...)`` answers every search (pages, API, CLI);
+* ``index_resources(ids)`` / ``unindex_resources(ids)`` are called by the ingestion services
+  inside their transaction whenever a resource, its status or its tags change, or it is
+  deleted; ``resources_reindex()`` rebuilds the whole index.
+
+The backend is chosen from the connection's vendor: SQLite FTS5 (``backends/sqlite.py``) or
+PostgreSQL full text (``backends/postgresql.py``). Both index the same analysed terms
+(``analysis``), run the same query plan (``query``, with cross-lingual expansion from
+``expansion``) and return the same result shape with the same snippets (``snippets``).
+Only published resources are searchable, except by viewers who may change resources and
+ask for other statuses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils import translation
+
+from sdg87.library.models import Resource, ResourceStatus
+from sdg87.library.search.analysis import LANGUAGES, normalise_language
+from sdg87.library.search.backends.base import Backend, Filters, Ranked, TermVocabulary
+from sdg87.library.search.documents import documents_for
+from sdg87.library.search.expansion import ExpansionTable, default_table
+from sdg87.library.search.facets import FacetValue, facet_counts
+from sdg87.library.search.query import QueryPlan, parse_query, plan_query
+from sdg87.library.search.snippets import snippet
+
+__all__ = [
+    "FacetValue",
+    "SearchFilters",
+    "SearchHit",
+    "SearchResult",
+    "index_resources",
+    "resource_search",
+    "resources_reindex",
+    "search_index_optimize",
+    "unindex_resources",
+]
+
+Sort = Literal["relevance", "date"]
+SORTS = ("relevance", "date")
+MAX_PAGE_SIZE = 1000
+INDEX_BATCH = 500
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters of a search; several values of one filter are alternatives (OR)."""
+
+    types: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    themes: Sequence[str] = ()
+    targets: Sequence[str] = ()
+    organisations: Sequence[str] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    statuses: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    title: str
+    language: str
+    year: int | None
+    type: str
+    countries: tuple[str, ...]
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    organisation: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    count: int
+    hits: tuple[SearchHit, ...]
+    facets: dict[str, list[FacetValue]]
+    page: int
+    page_size: int
+    sort: str
+    query: str = ""
+    query_languages: tuple[str, ...] = LANGUAGES
+    corrections: dict[str, str] = field(default_factory=dict)
+    relaxed: bool = False  # no resource had every word: any word was enough
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+# --- backends ------------------------------------------------------------------------------
+
+
+def _backend() -> Backend:
+    if connection.vendor == "sqlite":
+        from sdg87.library.search.backends.sqlite import SqliteBackend
+
+        return SqliteBackend(connection)
+    if connection.vendor == "postgresql":
+        from sdg87.library.search.backends.postgresql import PostgresBackend
+
+        return PostgresBackend(connection)
+    raise ImproperlyConfigured(f"no search backend for the {connection.vendor} database")
+
+
+def expansion_table() -> ExpansionTable:
+    return default_table(str(settings.DATA_DIR))
+
+
+# --- indexing ------------------------------------------------------------------------------
 
 
 def index_resources(resource_ids: Iterable[int]) -> None:
-    """(Re)index these resources; called in the writer's transaction."""
+    """(Re)index these resources; ids of resources that no longer exist are unindexed."""
+    ids = sorted({int(pk) for pk in resource_ids})
+    if not ids:
+        return
+    backend = _backend()
+    for start in range(0, len(ids), INDEX_BATCH):
+        chunk = ids[start : start + INDEX_BATCH]
+        backend.index(list(documents_for(chunk)), chunk)
 
 
 def unindex_resources(resource_ids: Iterable[int]) -> None:
     """Remove these resources from the index."""
+    ids = sorted({int(pk) for pk in resource_ids})
+    if ids:
+        _backend().unindex(ids)
+
+
+def resources_reindex() -> int:
+    """Rebuild the whole index from the resources table; returns the number indexed."""
+    backend = _backend()
+    backend.clear()
+    ids = list(Resource.objects.order_by("pk").values_list("pk", flat=True))
+    index_resources(ids)
+    return len(ids)
+
+
+def search_index_optimize() -> None:
+    """Compact the index after a large load (FTS5 ``optimize``; PostgreSQL ``VACUUM ANALYZE``).
+
+    Must run outside a transaction.
+    """
+    _backend().optimize()
+
+
+# --- searching -----------------------------------------------------------------------------
+
+
+def _clean(values: Iterable[Any] | None, *, upper: bool = False) -> tuple[str, ...]:
+    cleaned = []
+    for value in values or ():
+        text = str(value).strip()[:200]
+        if text:
+            cleaned.append(text.upper() if upper else text)
+    return tuple(dict.fromkeys(cleaned))
+
+
+def _may_see_unpublished(viewer: Any) -> bool:
+    from sdg87.accounts import permissions
+
+    return viewer is not None and (permissions.is_curator(viewer) or permissions.is_admin(viewer))
+
+
+def _filters(filters: SearchFilters | None, viewer: Any) -> Filters:
+    given = filters or SearchFilters()
+    statuses = (ResourceStatus.PUBLISHED.value,)
+    if given.statuses and _may_see_unpublished(viewer):
+        statuses = tuple(s for s in _clean(given.statuses) if s in ResourceStatus.values)
+    return Filters(
+        types=_clean(given.types),
+        languages=tuple(code.lower() for code in _clean(given.languages)),
+        countries=_clean(given.countries, upper=True),
+        regions=_clean(given.regions),
+        themes=_clean(given.themes),
+        targets=_clean(given.targets),
+        organisations=_clean(given.organisations),
+        year_from=given.year_from,
+        year_to=given.year_to,
+        statuses=statuses or (ResourceStatus.PUBLISHED.value,),
+    )
+
+
+def _browse_queryset(filters: Filters) -> QuerySet[Resource]:
+    """Every resource that passes the filters (the empty query)."""
+    queryset = Resource.objects.filter(status__in=filters.statuses)
+    if filters.types:
+        queryset = queryset.filter(type__in=filters.types)
+    if filters.languages:
+        queryset = queryset.filter(language__in=filters.languages)
+    if filters.year_from is not None:
+        queryset = queryset.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        queryset = queryset.filter(year__lte=filters.year_to)
+    if filters.organisations:
+        wanted = Q()
+        for name in filters.organisations:
+            wanted |= Q(organisation__iexact=name)
+        queryset = queryset.filter(wanted)
+    for lookup, values in (
+        ("countries__iso3__in", filters.countries),
+        ("themes__slug__in", filters.themes),
+        ("targets__code__in", filters.targets),
+    ):
+        if values:
+            queryset = queryset.filter(pk__in=Resource.objects.filter(**{lookup: values}))
+    if filters.regions:
+        in_region = (
+            Q(countries__region__m49__in=filters.regions)
+            | Q(countries__subregion__m49__in=filters.regions)
+            | Q(countries__intermediate_region__m49__in=filters.regions)
+        )
+        queryset = queryset.filter(pk__in=Resource.objects.filter(in_region))
+    return queryset
+
+
+def _browse(filters: Filters, offset: int, limit: int) -> tuple[Ranked, str, list[Any]]:
+    queryset = _browse_queryset(filters)
+    ordered = queryset.order_by(F("year").desc(nulls_last=True), "-created_at", "-pk")
+    ids = tuple(ordered.values_list("pk", flat=True)[offset : offset + limit])
+    ids_sql, params = queryset.values("pk").query.sql_with_params()
+    return Ranked(count=queryset.count(), ids=ids), ids_sql, list(params)
+
+
+def _hits(ranked: Ranked, plan: QueryPlan) -> tuple[SearchHit, ...]:
+    resources = Resource.objects.filter(pk__in=ranked.ids).prefetch_related("countries")
+    by_id = {resource.pk: resource for resource in resources}
+    terms, prefixes = plan.highlight_terms()
+    hits = []
+    for pk in ranked.ids:
+        resource = by_id.get(pk)
+        if resource is None:
+            continue
+        texts = [resource.abstract, resource.full_text]
+        hits.append(
+            SearchHit(
+                id=resource.pk,
+                title=resource.title,
+                language=resource.language,
+                year=resource.year,
+                type=resource.type,
+                countries=tuple(sorted(country.iso3 for country in resource.countries.all())),
+                score=round(ranked.scores.get(pk, 0.0), 6),
+                snippet=snippet(texts, normalise_language(resource.language), terms, prefixes),
+                organisation=resource.organisation,
+                url=resource.url,
+            )
+        )
+    return tuple(hits)
+
+
+def resource_search(
+    *,
+    query: str | None = "",
+    language: str | None = None,
+    filters: SearchFilters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 20,
+    viewer: Any = None,
+    with_facets: bool = True,
+    ui_language: str | None = None,
+) -> SearchResult:
+    """Search resources. Never raises on any query text; bad paging values are clamped.
+
+    ``language`` is the language the query is written in (``en``, ``fr``, ``es``; guessed
+    when None); documents in every language are searched. An empty query lists every
+    resource that passes the filters, newest first.
+    """
+    sort = sort if sort in SORTS else "relevance"
+    page = min(max(1, int(page or 1)), 1_000_000)
+    page_size = min(max(1, int(page_size or 20)), MAX_PAGE_SIZE)
+    offset = (page - 1) * page_size
+    language = language if language in LANGUAGES else None
+    normalised = _filters(filters, viewer)
+    backend = _backend()
+
+    parsed = parse_query(query)
+    plan = plan_query(
+        parsed, language=language, table=expansion_table(), vocabulary=TermVocabulary(connection)
+    )
+    relaxed = False
+    if plan.is_empty:
+        ranked, ids_sql, params = _browse(normalised, offset, page_size)
+        sort = "date"
+    else:
+        ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
+        if ranked.count == 0 and len(plan.groups) > 1:
+            plan, relaxed = plan.relaxed(), True
+            ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
+        ids_sql, params = backend.matching_ids_sql(plan, normalised)
+
+    facets: dict[str, list[FacetValue]] = {}
+    if with_facets:
+        with translation.override(ui_language or translation.get_language() or "en"):
+            facets = facet_counts(
+                connection, ids_sql, params, ui_language=ui_language or _ui_language()
+            )
+    return SearchResult(
+        count=ranked.count,
+        hits=_hits(ranked, plan),
+        facets=facets,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        query=parsed.text,
+        query_languages=plan.languages,
+        corrections=dict(plan.corrections),
+        relaxed=relaxed,
+    )
+
+
+def _ui_language() -> str:
+    from sdg87.core.i18n import current_language
+
+    return current_language()

@@ -52,10 +52,15 @@
       };
     } else {
       var numbers = data.map(function (d) { return d.value; }).filter(function (v) { return typeof v === "number"; });
+      var low = numbers.length ? Math.min.apply(null, numbers) : 0;
+      var high = numbers.length ? Math.max.apply(null, numbers) : 1;
+      // One distinct value: widen the scale so countries with data get the low colour and
+      // the rest keep the "no data" grey, instead of one colour for the whole world.
+      if (high === low) { high = low + 1; }
       visualMap = {
         type: "continuous",
-        min: numbers.length ? Math.min.apply(null, numbers) : 0,
-        max: numbers.length ? Math.max.apply(null, numbers) : 1,
+        min: low,
+        max: high,
         text: [config.unit || "", ""],
         inRange: { color: ["#deebf7", "#6baed6", "#08306b"] },
         calculable: true, left: "left", bottom: 10

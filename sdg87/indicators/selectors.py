@@ -1,0 +1,283 @@
+"""Reads of indicators and observations (for the API, the pages, exports and progress)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+
+from sdg87.core.errors import InvalidInput, NotFound
+from sdg87.core.i18n import localized
+from sdg87.countries.models import Country
+from sdg87.indicators.exports import EXPORT_FORMATS, ExportFile, export_observations
+from sdg87.indicators.importers.base import normalise_indicator_code
+from sdg87.indicators.models import ImportBatch, Indicator, NationalMetadata, Observation
+
+TOTAL = "_T"  # a dimension filter value meaning "not disaggregated by this dimension"
+
+
+def indicator_list(*, kind: str | None = None) -> QuerySet[Indicator]:
+    """Indicators in display order with ``countries_with_data`` and ``latest_year``."""
+    indicators = Indicator.objects.select_related("target", "sdg_indicator").annotate(
+        countries_with_data=Count("observations__country", distinct=True),
+        latest_year=Max("observations__year"),
+    )
+    if kind:
+        indicators = indicators.filter(kind=kind)
+    return indicators.order_by("position", "code")
+
+
+def indicator_get(code: str | Indicator) -> Indicator:
+    """One indicator by code ("8.7.1", "8-7-1" or a slug); ``NotFound`` otherwise."""
+    if isinstance(code, Indicator):
+        return code
+    normalised = normalise_indicator_code(code or "")
+    try:
+        return (
+            Indicator.objects.select_related("target", "sdg_indicator")
+            .prefetch_related("themes")
+            .get(code=normalised)
+        )
+    except Indicator.DoesNotExist:
+        raise NotFound(f"no indicator with code {code!r}", details={"code": code}) from None
+
+
+def indicator_detail(code: str, *, country: str | None = None) -> Indicator:
+    """One indicator with ``countries_with_data``, ``latest_year``, ``dimensions``,
+    ``series`` and ``metadata_rows`` (national metadata, of one country if given)."""
+    indicator = indicator_get(code)
+    summary = indicator_list().filter(pk=indicator.pk).first()
+    indicator.countries_with_data = summary.countries_with_data if summary else 0  # type: ignore[attr-defined]
+    indicator.latest_year = summary.latest_year if summary else None  # type: ignore[attr-defined]
+    indicator.dimensions = dimension_values(indicator)  # type: ignore[attr-defined]
+    indicator.series = series_values(indicator)  # type: ignore[attr-defined]
+    indicator.metadata_rows = list(national_metadata(indicator=indicator, country=country))  # type: ignore[attr-defined]
+    return indicator
+
+
+def _country_code(country: str | Country | None) -> str | None:
+    if country is None or isinstance(country, Country):
+        return country.iso3 if country is not None else None
+    code = country.strip().upper()
+    if not Country.objects.filter(iso3=code).exists():
+        raise InvalidInput(
+            f"unknown country {country!r} (an ISO3 code is expected)",
+            details={"field": "country", "value": country},
+        )
+    return code
+
+
+def observation_list(
+    *,
+    indicator: str | Indicator,
+    country: str | Country | None = None,
+    area: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    dimensions: dict[str, str] | None = None,
+    series: str | None = None,
+    unit: str | None = None,
+) -> QuerySet[Observation]:
+    """Observations of an indicator, ordered by area, series, unit, disaggregation and year.
+
+    ``dimensions`` filters on disaggregations (``{"Sex": "Female"}``; the value ``_T``
+    means "not disaggregated by it"); names are matched case-insensitively against the
+    indicator's dimensions (an exact match first) and an unknown name is ``InvalidInput``
+    listing the known ones; values too are matched case-insensitively.
+    """
+    indicator = indicator_get(indicator)
+    observations = Observation.objects.filter(indicator=indicator).select_related(
+        "country", "region", "indicator"
+    )
+    code = _country_code(country)
+    if code is not None:
+        observations = observations.filter(area_code=code)
+    if area:
+        observations = observations.filter(area_code=area.strip().upper())
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidInput(
+            f"year_from {year_from} is after year_to {year_to}",
+            details={"field": "year_from"},
+        )
+    if year_from is not None:
+        observations = observations.filter(year__gte=year_from)
+    if year_to is not None:
+        observations = observations.filter(year__lte=year_to)
+    if series is not None:
+        observations = observations.filter(series=series)
+    if unit is not None:
+        observations = observations.filter(unit=unit)
+    if dimensions:
+        observations = _filter_dimensions(observations, indicator, dimensions)
+    return observations.order_by("area_code", "series", "unit", "dimensions_key", "year", "period")
+
+
+def _filter_dimensions(
+    observations: QuerySet[Observation], indicator: Indicator, dimensions: dict[str, str]
+) -> QuerySet[Observation]:
+    known = dimension_values(indicator)
+    for position, (requested, value) in enumerate(sorted(dimensions.items())):
+        if requested in known:
+            names = [requested]
+        else:  # "sex" matches "Sex" and "SEX" (files name dimensions as they like)
+            names = [name for name in known if name.lower() == requested.lower()]
+        if not names:
+            raise InvalidInput(
+                f"unknown dimension {requested!r} for {indicator.code}"
+                + (
+                    f": the dimensions are {', '.join(sorted(known))}"
+                    if known
+                    else ": its observations have no disaggregation"
+                ),
+                details={"field": requested, "dimensions": sorted(known)},
+            )
+        condition = Q()
+        annotations = {}
+        for number, name in enumerate(names):
+            if value == TOTAL:
+                condition &= ~Q(dimensions__has_key=name)
+                continue
+            alias = f"dimension_{position}_{number}"
+            annotations[alias] = Cast(
+                KeyTextTransform(name, "dimensions"), output_field=TextField()
+            )
+            values = {item.lower(): item for item in known[name]}
+            condition |= Q(**{alias: values.get(value.lower(), value)})
+        observations = observations.annotate(**annotations).filter(condition)
+    return observations
+
+
+def series_for(*, indicator: str | Indicator, country: str | Country) -> QuerySet[Observation]:
+    """The observations of one country for one indicator, ordered by year (then series,
+    unit and disaggregation)."""
+    observations = observation_list(indicator=indicator, country=country)
+    return observations.order_by("year", "period", "series", "unit", "dimensions_key")
+
+
+def dimension_values(indicator: str | Indicator) -> dict[str, list[str]]:
+    """``{dimension: sorted values}`` over the indicator's observations."""
+    indicator = indicator_get(indicator)
+    values: dict[str, set[str]] = defaultdict(set)
+    distinct = (
+        Observation.objects.filter(indicator=indicator)
+        .exclude(dimensions_key="")
+        .values_list("dimensions", flat=True)
+        .distinct()
+    )
+    for dimensions in distinct:
+        for name, value in (dimensions or {}).items():
+            values[name].add(str(value))
+    return {name: sorted(values[name]) for name in sorted(values)}
+
+
+def series_values(indicator: str | Indicator) -> list[dict[str, Any]]:
+    """The (series, unit) pairs of an indicator with their number of observations."""
+    indicator = indicator_get(indicator)
+    return list(
+        Observation.objects.filter(indicator=indicator)
+        .values("series", "unit")
+        .annotate(observations=Count("id"))
+        .order_by("series", "unit")
+    )
+
+
+def national_metadata(
+    *, indicator: str | Indicator, country: str | Country | None = None
+) -> QuerySet[NationalMetadata]:
+    indicator = indicator_get(indicator)
+    metadata = NationalMetadata.objects.filter(indicator=indicator).select_related("country")
+    code = _country_code(country)
+    if code is not None:
+        metadata = metadata.filter(country__iso3=code)
+    return metadata.order_by("country__iso3", "language")
+
+
+def national_metadata_for(
+    *, indicator: str | Indicator, country: str | Country, language: str
+) -> NationalMetadata | None:
+    """A country's metadata in ``language``, else in the platform's default language, else
+    in any language."""
+    rows = {row.language: row for row in national_metadata(indicator=indicator, country=country)}
+    return rows.get(language) or rows.get("") or next(iter(rows.values()), None)
+
+
+def import_batch_list() -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRecord:
+    """An observation as exports write it."""
+
+    indicator_code: str
+    area_code: str
+    area_name: str
+    year: int
+    period: str
+    value: float
+    unit: str
+    unit_multiplier: int
+    series: str
+    lower_bound: float | None
+    upper_bound: float | None
+    observation_status: str
+    source: str
+    footnote: str
+    dimensions: dict[str, str]
+    attributes: dict[str, str]
+
+
+def observation_records(
+    observations: Iterable[Observation], *, indicator_code: str, language: str = "en"
+) -> list[ObservationRecord]:
+    records = []
+    for observation in observations:
+        area = observation.country if observation.country_id else observation.region
+        records.append(
+            ObservationRecord(
+                indicator_code=indicator_code,
+                area_code=observation.area_code,
+                area_name=localized(area, "name", language) if area is not None else "",
+                year=observation.year,
+                period=observation.period,
+                value=observation.value,
+                unit=observation.unit,
+                unit_multiplier=observation.unit_multiplier,
+                series=observation.series,
+                lower_bound=observation.lower_bound,
+                upper_bound=observation.upper_bound,
+                observation_status=observation.observation_status,
+                source=observation.source,
+                footnote=observation.footnote,
+                dimensions=observation.dimensions or {},
+                attributes=observation.attributes or {},
+            )
+        )
+    return records
+
+
+def observations_export(
+    observations: QuerySet[Observation],
+    *,
+    fmt: str,
+    indicator: Indicator,
+    country: str | None = None,
+    language: str = "en",
+) -> ExportFile:
+    """The observations as a CSV (tidy template), SDMX-CSV or XLSX file."""
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(
+            f"unknown export format {fmt!r}: one of {', '.join(EXPORT_FORMATS)}",
+            details={"field": "format", "value": fmt},
+        )
+    records = observation_records(
+        observations.select_related("country", "region"),
+        indicator_code=indicator.code,
+        language=language,
+    )
+    return export_observations(records, fmt=fmt, indicator_code=indicator.code, country=country)

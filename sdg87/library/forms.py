@@ -1,0 +1,55 @@
+"""The contribution form: shape only (the rules live in the services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sdg87.library.models import ResourceType
+
+
+class ContributionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=1000)
+    abstract = forms.CharField(
+        label=_("Abstract"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "PDF, Word (.docx), HTML or plain text (.txt). The type is checked from the content."
+        ),
+    )
+    url = forms.CharField(label=_("Address (URL)"), max_length=2000, required=False)
+    type = forms.ChoiceField(
+        label=_("Type"), choices=ResourceType.choices, initial=ResourceType.RESEARCH
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[
+            ("", _("Detect from the text")),
+            ("en", _("English")),
+            ("fr", _("French")),
+            ("es", _("Spanish")),
+        ],
+    )
+    year = forms.IntegerField(label=_("Year"), required=False)
+    countries = forms.CharField(
+        label=_("Countries"),
+        required=False,
+        help_text=_("ISO3 codes separated by commas, e.g. KEN, UGA"),
+    )
+    organisation = forms.CharField(
+        label=_("Publishing organisation"), max_length=255, required=False
+    )
+    authors = forms.CharField(
+        label=_("Authors"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("One per line"),
+    )
+    licence = forms.CharField(label=_("Licence"), max_length=255, required=False)
+    submit_for_review = forms.BooleanField(
+        label=_("Send it for review now"), required=False, initial=True
+    )

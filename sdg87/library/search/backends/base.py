@@ -1,0 +1,139 @@
+"""What every search backend provides, and the SQL both share (vocabulary, filters)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from sdg87.library.search.documents import IndexDocument
+from sdg87.library.search.query import QueryPlan
+
+TERM_TABLE = "library_search_term"
+MAX_PREFIX_TERMS = 50_000
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Normalised filters: each tuple is OR-ed inside, the filters AND-ed together."""
+
+    types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    statuses: tuple[str, ...] = ("published",)
+
+    def tag_filters(self) -> list[tuple[str, tuple[str, ...]]]:
+        pairs = [
+            ("status", self.statuses),
+            ("type", self.types),
+            ("lang", self.languages),
+            ("country", self.countries),
+            ("region", self.regions),
+            ("theme", self.themes),
+            ("target", self.targets),
+            ("org", self.organisations),
+        ]
+        return [(kind, values) for kind, values in pairs if values]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One page of matches, best first, with the number of all matches."""
+
+    count: int
+    ids: tuple[int, ...] = ()
+    scores: Mapping[int, float] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    connection: BaseDatabaseWrapper
+
+    def index(self, documents: Sequence[IndexDocument], resource_ids: Collection[int]) -> None: ...
+
+    def unindex(self, resource_ids: Collection[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def optimize(self) -> None: ...
+
+    def indexed_count(self) -> int: ...
+
+    def search(
+        self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
+    ) -> Ranked: ...
+
+    def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]: ...
+
+
+class TermVocabulary:
+    """``library_search_term``: each index term with the number of documents that have it."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    def document_frequencies(self, terms: Collection[str]) -> Mapping[str, int]:
+        found: dict[str, int] = {}
+        ordered = sorted(terms)
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(ordered), BATCH):
+                chunk = ordered[start : start + BATCH]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT term, documents FROM {TERM_TABLE} WHERE term IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                found.update(cursor.fetchall())
+        return found
+
+    def terms_with_prefix(self, prefix: str) -> Sequence[tuple[str, int]]:
+        if not prefix:
+            return []
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, documents FROM {TERM_TABLE} "  # noqa: S608
+                "WHERE term >= %s AND term < %s LIMIT %s",
+                [prefix, upper, MAX_PREFIX_TERMS],
+            )
+            return cursor.fetchall()
+
+
+def update_vocabulary(cursor: Any, removed: Counter[str], added: Counter[str]) -> None:
+    """Add ``added - removed`` to the document counts; drop terms no document has any more."""
+    delta = Counter(added)
+    delta.subtract(removed)
+    rows = sorted((term, count) for term, count in delta.items() if count)
+    for start in range(0, len(rows), BATCH * 4):
+        cursor.executemany(
+            f"INSERT INTO {TERM_TABLE} (term, documents) VALUES (%s, %s) "  # noqa: S608
+            "ON CONFLICT (term) DO UPDATE SET documents = "
+            f"{TERM_TABLE}.documents + excluded.documents",
+            rows[start : start + BATCH * 4],
+        )
+    if any(count < 0 for _term, count in rows):
+        cursor.execute(f"DELETE FROM {TERM_TABLE} WHERE documents <= 0")  # noqa: S608
+
+
+DOCUMENT_COUNT_TERM = ""  # this vocabulary row counts the indexed documents
+
+
+def document_terms(documents: Iterable[IndexDocument]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for document in documents:
+        counts.update(document.terms() | {DOCUMENT_COUNT_TERM})
+    return counts
+
+
+def chunks(values: Sequence[int], size: int = BATCH) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -1,0 +1,154 @@
+"""Highlighted snippets: a short passage of a document around the words a query matched.
+
+Pure. The same code serves both database backends, so snippets are identical on SQLite and
+PostgreSQL, and they highlight cross-lingual matches too (the query's terms are index terms,
+compared with each word of the document analysed in the document's language).
+
+Output is HTML: the text is escaped, and the only markup is ``<mark>…</mark>``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from sdg87.library.search.analysis import fold, normalise_language, stem_words_each
+
+SNIPPET_CHARS = 240
+MAX_SCANNED_CHARS = 400_000
+SCAN_STEPS = (6_000, 30_000, MAX_SCANNED_CHARS)  # scan further only if too little matched
+MAX_WINDOW_SPANS = 200
+ELLIPSIS = "…"
+
+_ACCENTED = {
+    "a": "aàáâãäåāăą",
+    "c": "cçćĉċč",
+    "e": "eèéêëēĕėęě",
+    "i": "iìíîïĩīĭįı",
+    "n": "nñńņňŉ",
+    "o": "oòóôõöøōŏőœ",
+    "u": "uùúûüũūŭůűų",
+    "y": "yýÿŷ",
+    "s": "sśŝşšß",
+    "z": "zźżž",
+}
+
+
+@cache
+def _letter_class(letter: str) -> str:
+    variants = _ACCENTED.get(letter)
+    return f"[{variants}]" if variants else re.escape(letter)
+
+
+def _candidate_pattern(prefixes: Iterable[str]) -> re.Pattern[str] | None:
+    """Words that may stem to one of the terms: those starting like them, accents ignored."""
+    parts = sorted({"".join(_letter_class(letter) for letter in p) for p in prefixes if p})
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")\w*", re.IGNORECASE)
+
+
+def _stem_prefix(term: str) -> str:
+    # Snowball stems are prefixes of their word except for a few final letters (y→i, …).
+    return term[: max(3, len(term) - 2)] if len(term) > 3 else term
+
+
+def matched_spans(
+    text: str,
+    language: str,
+    terms: frozenset[str],
+    prefixes: tuple[str, ...] = (),
+    limit: int = MAX_SCANNED_CHARS,
+) -> list[tuple[int, int]]:
+    """Where in ``text`` the words whose index term is in ``terms`` (or starts a prefix) are."""
+    pattern = _candidate_pattern([_stem_prefix(term) for term in terms] + list(prefixes))
+    if pattern is None or not text:
+        return []
+    candidates = [
+        (match.start(), match.end(), match.group())
+        for match in pattern.finditer(text, 0, min(limit, MAX_SCANNED_CHARS))
+    ]
+    folded = {word: fold(word) for _start, _end, word in candidates}
+    distinct = sorted(set(folded.values()))
+    stems = dict(
+        zip(distinct, stem_words_each(distinct, normalise_language(language)), strict=True)
+    )
+    matched = {
+        word
+        for word, folded_word in folded.items()
+        if stems[folded_word] in terms or any(folded_word.startswith(p) for p in prefixes)
+    }
+    return [(start, end) for start, end, word in candidates if word in matched]
+
+
+def _window(spans: list[tuple[int, int]], text: str, width: int) -> tuple[int, int]:
+    """The passage of about ``width`` characters holding the most distinct matched words."""
+    best_start, best_score = spans[0][0], -1
+    spans = spans[:MAX_WINDOW_SPANS]
+    for index, (start, _end) in enumerate(spans):
+        seen = set()
+        for other_start, other_end in spans[index:]:
+            if other_end - start > width:
+                break
+            seen.add(text[other_start:other_end].casefold())
+        if len(seen) > best_score:
+            best_start, best_score = start, len(seen)
+    start = max(0, best_start - width // 4)
+    return start, min(len(text), start + width)
+
+
+def _expand_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and not text[start - 1].isspace() and end - start < SNIPPET_CHARS + 40:
+        start -= 1
+    while end < len(text) and not text[end].isspace() and end - start < SNIPPET_CHARS + 40:
+        end += 1
+    return start, end
+
+
+def render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """``text[start:end]`` escaped, with the spans inside it in ``<mark>``."""
+    out: list[str] = [ELLIPSIS] if start > 0 else []
+    position = start
+    for span_start, span_end in spans:
+        if span_start < position or span_end > end:
+            continue
+        out.append(html.escape(text[position:span_start]))
+        out.append("<mark>" + html.escape(text[span_start:span_end]) + "</mark>")
+        position = span_end
+    out.append(html.escape(text[position:end]))
+    if end < len(text):
+        out.append(ELLIPSIS)
+    return " ".join("".join(out).split())
+
+
+def snippet(
+    texts: Iterable[str],
+    language: str,
+    terms: frozenset[str],
+    prefixes: tuple[str, ...] = (),
+    width: int = SNIPPET_CHARS,
+) -> str:
+    """An HTML snippet from the first of ``texts`` with a match, else the start of the first text.
+
+    ``texts`` are tried in order (abstract, then full text); whitespace is collapsed.
+    """
+    candidates = [text for text in texts if text and text.strip()]
+    wanted = min(3, len(terms) + len(prefixes))
+    for text in candidates:
+        for limit in SCAN_STEPS:
+            spans = matched_spans(text, language, terms, prefixes, limit)
+            if len({text[a:b].casefold() for a, b in spans}) >= wanted or limit >= len(text):
+                break
+        if spans:
+            start, end = _window(spans, text, width)
+            start, end = _expand_to_words(text, start, end)
+            return render(text, spans, start, end)
+    if not candidates:
+        return ""
+    text = " ".join(candidates[0][: width * 4].split())
+    end = min(len(text), width)
+    if end < len(text):
+        end = text.rfind(" ", 0, end) if " " in text[:end] else end
+    return render(text, [], 0, end)

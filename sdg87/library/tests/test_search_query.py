@@ -1,0 +1,143 @@
+"""Pure parts of search: analysis, query parsing and planning, expansion, snippets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sdg87.library.search.analysis import analyse, fold
+from sdg87.library.search.expansion import build_table
+from sdg87.library.search.query import (
+    MAX_CLAUSES,
+    MAX_QUERY_CHARS,
+    parse_query,
+    plan_query,
+    to_fts5,
+    to_tsquery,
+)
+from sdg87.library.search.snippets import snippet
+from sdg87.library.tests.test_search import HOSTILE_QUERIES
+
+TABLE = build_table(
+    [
+        ("curated:child-labour", [("en", "child labour"), ("fr", "travail des enfants")]),
+        ("curated:cocoa", [("en", "cocoa"), ("fr", "cacao"), ("es", "cacao")]),
+    ]
+)
+SAFE_FTS5 = re.compile(r'^[\w\s"(){}:*]*$')
+SAFE_TSQUERY = re.compile(r"^[\w\s'()&|!<>:*-]*$")
+
+
+def test_folding_removes_case_accents_and_ligatures():
+    assert fold("Travail Forcé ŒUVRE Straße") == "travail force oeuvre strasse"
+
+
+def test_english_is_analysed_with_american_spelling():
+    assert analyse("Labour organisations", "en") == analyse("labor organizations", "en")
+
+
+def test_stop_words_and_one_letter_words_are_left_out():
+    assert analyse("la traite des êtres humains à l'école", "fr") == [
+        "trait",
+        "etre",
+        "humain",
+        "ecol",
+    ]
+
+
+@pytest.mark.parametrize("query", [*HOSTILE_QUERIES, None, 42, b"bytes"])
+def test_any_input_parses_and_renders_safely(query):
+    plan = plan_query(parse_query(query), language=None, table=TABLE)
+    assert SAFE_FTS5.match(to_fts5(plan))
+    assert SAFE_TSQUERY.match(to_tsquery(plan))
+
+
+def test_long_queries_are_cut():
+    parsed = parse_query("word " * 10_000)
+    assert len(parsed.text) <= MAX_QUERY_CHARS
+    assert len(parsed.clauses) <= MAX_CLAUSES
+
+
+def test_quotes_operators_and_prefixes_are_understood():
+    clauses = parse_query('"child labour" cocoa OR coffee -ghana NOT nepal traf*').clauses
+    assert [(c.words, c.quoted, c.negated, c.or_with_previous, c.prefix) for c in clauses] == [
+        (("child", "labour"), True, False, False, False),
+        (("cocoa",), False, False, False, False),
+        (("coffee",), False, False, True, False),
+        (("ghana",), False, True, False, False),
+        (("nepal",), False, True, False, False),
+        (("traf",), False, False, False, True),
+    ]
+
+
+def test_a_french_phrase_is_expanded_to_english_with_lower_weight():
+    plan = plan_query(parse_query("travail des enfants cacao"), language="fr", table=TABLE)
+    assert [group.label for group in plan.groups] == ["travail enfants", "cacao"]
+    expansions = {a.terms for a in plan.groups[0].alternatives if not a.original}
+    assert ("child", "labor") in expansions
+    rendered = to_fts5(plan)
+    assert rendered.count('"cacao"') == 2  # the user's own word counts twice
+    assert rendered.count('"cocoa"') == 1
+
+
+def test_the_query_language_is_guessed_from_stop_words():
+    plan = plan_query(parse_query("los niños de la calle"), language=None, table=TABLE)
+    assert plan.languages == ("es",)
+
+
+def test_snippets_escape_html_and_mark_matches():
+    html = snippet(["<b>Forced</b> labour & trafficking"], "en", frozenset({"traffick"}))
+    assert html == "&lt;b&gt;Forced&lt;/b&gt; labour &amp; <mark>trafficking</mark>"
+
+
+def test_snippets_show_the_passage_with_the_matches():
+    text = "Introduction. " * 100 + "Children pick cocoa in Ghana. " + "Annex. " * 100
+    html = snippet([text], "en", frozenset({"cocoa", "ghana"}))
+    assert "<mark>cocoa</mark>" in html
+    assert "<mark>Ghana</mark>" in html
+    assert html.startswith("…")
+    assert len(re.sub(r"</?mark>", "", html)) < 400
+
+
+def test_a_document_without_matches_shows_its_beginning():
+    assert snippet(["", "First words. " * 50], "en", frozenset({"zzz"})).startswith("First")
+
+
+class FakeVocabulary:
+    def __init__(self, frequencies):
+        self.frequencies = frequencies
+
+    def document_frequencies(self, terms):
+        return {term: self.frequencies[term] for term in terms if term in self.frequencies}
+
+    def terms_with_prefix(self, prefix):
+        return [(t, n) for t, n in self.frequencies.items() if t and t.startswith(prefix)]
+
+
+def test_common_words_are_dropped_when_a_rarer_one_remains():
+    vocabulary = FakeVocabulary({"": 10_000, "child": 9_000, "labor": 8_000, "ghana": 40})
+    plan = plan_query(
+        parse_query("child labour Ghana"), language="en", table=TABLE, vocabulary=vocabulary
+    )
+    assert [group.label for group in plan.groups] == ["ghana"]
+
+
+def test_common_words_alone_are_kept():
+    vocabulary = FakeVocabulary({"": 10_000, "child": 9_000, "labor": 8_000})
+    plan = plan_query(
+        parse_query("child labour"), language="en", table=TABLE, vocabulary=vocabulary
+    )
+    assert [group.label for group in plan.groups] == ["child labour"]
+
+
+def test_terms_no_document_has_are_not_searched():
+    vocabulary = FakeVocabulary({"": 10, "cocoa": 3})
+    plan = plan_query(parse_query("cacao"), language="fr", table=TABLE, vocabulary=vocabulary)
+    assert {alternative.terms for alternative in plan.groups[0].alternatives} == {("cocoa",)}
+
+
+def test_a_misspelt_word_is_corrected_to_a_known_term():
+    vocabulary = FakeVocabulary({"": 10, "traffick": 5, "trade": 2})
+    plan = plan_query(parse_query("traficking"), language="en", table=TABLE, vocabulary=vocabulary)
+    assert plan.corrections == {"traficking": "traffick"}

@@ -1,0 +1,1 @@
+"""Partner pages, one module per area."""
