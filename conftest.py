@@ -24,3 +24,15 @@ def transactional_db(transactional_db):
     from sdg87.core.tests.support import empty_audit_trail
 
     empty_audit_trail()
+
+
+@pytest.fixture(autouse=True)
+def _reset_active_language():
+    """Each test starts in the default language: a request through LocaleMiddleware (or a
+    test's own ``activate``) leaves its language active in the thread, which would make later
+    tests in the same worker depend on the order they run in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

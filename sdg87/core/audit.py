@@ -72,6 +72,30 @@ def audit_record(
     )
 
 
+def audit_update(
+    *,
+    actor: Any,
+    instance: models.Model,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    source: str = AuditSource.SYSTEM,
+    comment: str = "",
+) -> AuditEntry | None:
+    """Append an ``update`` row when ``after`` differs from ``before``; ``None`` when nothing
+    changed (an edit that changes nothing leaves no trace)."""
+    if dict(after) == dict(before):
+        return None
+    return audit_record(
+        actor=actor,
+        action="update",
+        instance=instance,
+        before=before,
+        after=after,
+        source=source,
+        comment=comment,
+    )
+
+
 @dataclass(frozen=True)
 class AuditChange:
     """One object's change, for :func:`audit_record_many`."""

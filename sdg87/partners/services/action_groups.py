@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from sdg87.accounts import permissions
-from sdg87.core.audit import audit_record, snapshot
+from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.errors import Conflict, InvalidInput, NotFound
 from sdg87.core.models import AuditSource
 from sdg87.partners import access
@@ -257,11 +257,13 @@ def work_plan_item_update(
         item.responsible = _responsible(responsible_id)
     inputs.validated(item)
     item.save()
-    after = snapshot(item, WORK_PLAN_AUDIT_FIELDS)
-    if after != before:
-        audit_record(
-            actor=actor, action="update", instance=item, before=before, after=after, source=source
-        )
+    audit_update(
+        actor=actor,
+        instance=item,
+        before=before,
+        after=snapshot(item, WORK_PLAN_AUDIT_FIELDS),
+        source=source,
+    )
     return item
 
 

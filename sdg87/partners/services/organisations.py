@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from sdg87.accounts import permissions
 from sdg87.accounts import services as account_services
 from sdg87.accounts.roles import Role
-from sdg87.core.audit import audit_record, snapshot
+from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.bundled_files import CsvRow, read_csv, require_unique, upsert
 from sdg87.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from sdg87.core.models import AuditSource
@@ -396,16 +396,13 @@ def organisation_update(
         organisation.logo = ""
     _store_logo(organisation, logo)
     organisation.save()
-    after = snapshot(organisation, ORGANISATION_AUDIT_FIELDS)
-    if after != before:
-        audit_record(
-            actor=actor,
-            action="update",
-            instance=organisation,
-            before=before,
-            after=after,
-            source=source,
-        )
+    audit_update(
+        actor=actor,
+        instance=organisation,
+        before=before,
+        after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
+        source=source,
+    )
     return organisation
 
 

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from sdg87.core.audit import audit_record, snapshot
+from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.errors import InvalidInput, NotFound
 from sdg87.core.models import AuditSource
 from sdg87.partners import access
@@ -172,16 +172,9 @@ def pledge_edit(
         pledge.themes.set(themes)
     if indicators is not None:
         pledge.indicators.set(indicators)
-    after = pledge_snapshot(pledge)
-    if after != before:
-        audit_record(
-            actor=actor,
-            action="update",
-            instance=pledge,
-            before=before,
-            after=after,
-            source=source,
-        )
+    audit_update(
+        actor=actor, instance=pledge, before=before, after=pledge_snapshot(pledge), source=source
+    )
     return pledge
 
 

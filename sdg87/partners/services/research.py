@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from sdg87.core.audit import audit_record, snapshot
+from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.errors import Conflict, InvalidInput, NotFound
 from sdg87.core.models import AuditSource
 from sdg87.partners import access, selectors
@@ -187,14 +187,11 @@ def research_project_edit(
         project.countries.set(countries)
     if themes is not None:
         project.themes.set(themes)
-    after = research_snapshot(project)
-    if after != before:
-        audit_record(
-            actor=actor,
-            action="update",
-            instance=project,
-            before=before,
-            after=after,
-            source=source,
-        )
+    audit_update(
+        actor=actor,
+        instance=project,
+        before=before,
+        after=research_snapshot(project),
+        source=source,
+    )
     return project
