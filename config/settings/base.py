@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "sdg87.partners",
     "sdg87.indicators",
     "sdg87.library",
+    "sdg87.pathfinders",
     "sdg87.profiles",
 ]
 
@@ -182,6 +183,11 @@ LIBRARY_UPLOAD_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 # `sdg87 load-data` loads the document corpus (data/corpus, ~2,700 texts) into the library;
 # the test settings switch it off so that loading the reference data stays fast.
 LIBRARY_LOAD_CORPUS = True
+
+# --- Country profile PDF (sdg87.profiles.pdf) ------------------------------------
+# Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (Unicode text); without them the PDF
+# falls back to the built-in Helvetica, which shows characters outside Latin-1 as "?".
+PDF_FONT_DIR = env.get("PDF_FONT_DIR").strip() or "/usr/share/fonts/truetype/dejavu"
 
 LOGGING = {
     "version": 1,

@@ -362,6 +362,12 @@ class Pledge(models.Model):
     themes = models.ManyToManyField(
         "framework.Theme", blank=True, related_name="pledges", verbose_name=_("themes")
     )
+    roadmap_priorities = models.ManyToManyField(
+        "pathfinders.Priority",
+        blank=True,
+        related_name="pledges",
+        verbose_name=_("roadmap priorities supported"),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=PledgeStatus.ACTIVE
     )

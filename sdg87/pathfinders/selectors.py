@@ -1,0 +1,516 @@
+"""Reads of pathfinder content, with the visibility rules of :mod:`access` applied.
+
+An object the actor may not see raises ``NotFound`` exactly as a missing one does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from sdg87.accounts.permissions import can_act_for_country, country_codes, is_curator
+from sdg87.core.errors import Conflict, InvalidInput, NotFound
+from sdg87.indicators import progress_service
+from sdg87.pathfinders import access, funding
+from sdg87.pathfinders.models import (
+    Action,
+    ActionStatus,
+    AnnualReport,
+    ExchangeRate,
+    Pathfinder,
+    Priority,
+    ReportActionUpdate,
+    ReportStatus,
+    Roadmap,
+    RoadmapStatus,
+)
+from sdg87.pathfinders.timeliness import reporting_timeliness
+
+ON_TRACK_ACTIONS = frozenset({ActionStatus.ON_TRACK, ActionStatus.DONE})
+ON_TRACK_PROGRESS = frozenset({"target_achieved", "on_track", "substantial_progress"})
+TIMELINESS_LABELS = {
+    "green": "Reported within a year",
+    "amber": "Report overdue",
+    "red": "Report two years overdue",
+    "none": "First report not yet due",
+}
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+
+def pathfinder_list() -> QuerySet[Pathfinder]:
+    return Pathfinder.objects.select_related("country", "country__region")
+
+
+def pathfinder_get(iso3: str) -> Pathfinder:
+    code = (iso3 or "").strip().upper()
+    found = pathfinder_list().filter(country__iso3=code).first()
+    if found is None:
+        raise NotFound(f"{code or '(empty)'} is not a pathfinder country", details={"iso3": code})
+    return found
+
+
+def is_pathfinder(iso3: str) -> bool:
+    return Pathfinder.objects.filter(country__iso3=(iso3 or "").upper()).exists()
+
+
+# --- roadmaps ---------------------------------------------------------------------------------
+
+
+def _roadmap_queryset() -> QuerySet[Roadmap]:
+    return Roadmap.objects.select_related("pathfinder__country").prefetch_related(
+        Prefetch(
+            "priorities",
+            queryset=Priority.objects.prefetch_related(
+                "themes",
+                Prefetch(
+                    "actions", queryset=Action.objects.prefetch_related("partners", "milestones")
+                ),
+                "pledges",
+            ),
+        ),
+        "indicator_links__indicator",
+        "milestones",
+    )
+
+
+def visible_roadmaps(actor: Any) -> QuerySet[Roadmap]:
+    """Roadmaps the actor sees: every non-draft one, plus drafts of their countries."""
+    queryset = Roadmap.objects.all()
+    if is_curator(actor):
+        return queryset
+    return queryset.filter(
+        ~Q(status=RoadmapStatus.DRAFT) | Q(pathfinder__country__iso3__in=country_codes(actor))
+    )
+
+
+def roadmap_get(*, actor: Any, roadmap_id: int) -> Roadmap:
+    roadmap = _roadmap_queryset().filter(pk=roadmap_id).first()
+    if roadmap is None or not access.can_see_roadmap(
+        actor, iso3=roadmap.pathfinder.country.iso3, status=roadmap.status
+    ):
+        raise NotFound(f"no roadmap {roadmap_id}", details={"roadmap": roadmap_id})
+    return roadmap
+
+
+def roadmaps_of(*, actor: Any, iso3: str) -> list[Roadmap]:
+    pathfinder = pathfinder_get(iso3)
+    return list(
+        visible_roadmaps(actor).filter(pathfinder=pathfinder).order_by("-period_start", "-id")
+    )
+
+
+def roadmap_current(*, actor: Any, iso3: str) -> Roadmap | None:
+    """The roadmap to show: the newest adopted one, else the newest the actor may see that
+    is not superseded."""
+    roadmaps = _roadmap_queryset().filter(
+        pk__in=visible_roadmaps(actor)
+        .filter(pathfinder__country__iso3=(iso3 or "").upper())
+        .exclude(status=RoadmapStatus.SUPERSEDED)
+        .values("pk")
+    )
+    ranked = sorted(
+        roadmaps,
+        key=lambda item: (item.status != RoadmapStatus.ADOPTED, -item.period_start, -item.pk),
+    )
+    return ranked[0] if ranked else None
+
+
+def action_get(*, actor: Any, action_id: int) -> Action:
+    action = (
+        Action.objects.select_related("priority__roadmap__pathfinder__country")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise NotFound(f"no action {action_id}", details={"action": action_id})
+    roadmap = action.priority.roadmap
+    if not access.can_see_roadmap(
+        actor, iso3=roadmap.pathfinder.country.iso3, status=roadmap.status
+    ):
+        raise NotFound(f"no action {action_id}", details={"action": action_id})
+    return action
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def _report_queryset() -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.select_related("pathfinder__country", "roadmap", "supersedes")
+
+
+def visible_reports(actor: Any) -> QuerySet[AnnualReport]:
+    queryset = _report_queryset()
+    if is_curator(actor):
+        return queryset
+    return queryset.filter(
+        Q(status=ReportStatus.PUBLISHED) | Q(pathfinder__country__iso3__in=country_codes(actor))
+    )
+
+
+def report_list(*, actor: Any, iso3: str | None = None, status: str | None = None) -> Any:
+    queryset = visible_reports(actor)
+    if iso3:
+        queryset = queryset.filter(pathfinder__country__iso3=iso3.upper())
+    if status:
+        if status not in ReportStatus.values:
+            raise InvalidInput(
+                f"unknown report status {status!r}",
+                details={"status": f"one of {', '.join(ReportStatus.values)}"},
+            )
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-year", "-version", "pathfinder__country__iso3")
+
+
+def report_get(*, actor: Any, report_id: int) -> AnnualReport:
+    report = (
+        _report_queryset()
+        .prefetch_related(
+            "indicator_values__indicator",
+            "action_updates__action__priority",
+            "evidence",
+            "transitions",
+        )
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or not access.can_see_report(
+        actor, iso3=report.pathfinder.country.iso3, status=report.status
+    ):
+        raise NotFound(f"no report {report_id}", details={"report": report_id})
+    return report
+
+
+def latest_published_report(iso3: str) -> AnnualReport | None:
+    return (
+        _report_queryset()
+        .filter(pathfinder__country__iso3=iso3.upper(), status=ReportStatus.PUBLISHED)
+        .order_by("-year", "-version")
+        .first()
+    )
+
+
+def review_queue(*, actor: Any) -> list[AnnualReport]:
+    """Reports waiting for a curator (submitted or resubmitted), oldest first; curators only."""
+    if not is_curator(actor):
+        return []
+    return list(
+        _report_queryset()
+        .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED])
+        .order_by("submitted_at", "id")
+    )
+
+
+def reports_to_edit(*, actor: Any) -> list[AnnualReport]:
+    """Drafts and returned reports of the actor's countries (every country for curators)."""
+    queryset = _report_queryset().filter(
+        status__in=[ReportStatus.DRAFT, ReportStatus.CHANGES_REQUESTED]
+    )
+    if not is_curator(actor):
+        queryset = queryset.filter(pathfinder__country__iso3__in=country_codes(actor))
+    return list(queryset.order_by("pathfinder__country__name_en", "-year"))
+
+
+# --- funding ----------------------------------------------------------------------------------
+
+
+def rate_table() -> funding.RateTable:
+    return funding.RateTable(
+        funding.Rate(
+            currency=rate.currency, rate_date=rate.rate_date, usd_per_unit=rate.usd_per_unit
+        )
+        for rate in ExchangeRate.objects.all()
+    )
+
+
+def exchange_rates() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.all()
+
+
+def budget_lines(roadmaps: Iterable[Roadmap]) -> list[funding.BudgetLine]:
+    """The budget lines of roadmaps loaded with :func:`_roadmap_queryset` prefetches."""
+    lines = []
+    for roadmap in roadmaps:
+        iso3 = roadmap.pathfinder.country.iso3
+        for priority in roadmap.priorities.all():
+            themes = tuple(theme.slug for theme in priority.themes.all())
+            for action in priority.actions.all():
+                lines.append(
+                    funding.BudgetLine(
+                        action_id=action.pk,
+                        action_title=action.title,
+                        priority_id=priority.pk,
+                        priority_title=priority.title,
+                        country=iso3,
+                        currency=action.currency,
+                        planned=action.budget_planned,
+                        secured=action.budget_secured,
+                        spent=action.budget_spent,
+                        themes=themes,
+                        cancelled=action.status == ActionStatus.CANCELLED,
+                    )
+                )
+    return lines
+
+
+def current_roadmaps(actor: Any) -> list[Roadmap]:
+    """One current roadmap per pathfinder the actor can see (see :func:`roadmap_current`)."""
+    roadmaps = list(
+        _roadmap_queryset().filter(
+            pk__in=visible_roadmaps(actor).exclude(status=RoadmapStatus.SUPERSEDED).values("pk")
+        )
+    )
+    best: dict[int, Roadmap] = {}
+    for roadmap in sorted(
+        roadmaps,
+        key=lambda item: (item.status != RoadmapStatus.ADOPTED, -item.period_start, -item.pk),
+    ):
+        best.setdefault(roadmap.pathfinder_id, roadmap)
+    return list(best.values())
+
+
+@dataclass
+class FundingView:
+    summary: funding.FundingSummary
+    roadmaps: list[Roadmap]
+    priorities: dict[int, Priority]
+    pledges: dict[int, list[Any]] = field(default_factory=dict)
+    history: list[tuple[int, funding.Totals]] = field(default_factory=list)
+
+
+def funding_view(
+    *, actor: Any, iso3: str | None = None, on: datetime.date | None = None
+) -> FundingView:
+    """Funding gaps of the current roadmaps (one country's, or every pathfinder's): per action,
+    priority, theme, country and in total, in USD; the pledges that cover each priority; and
+    the totals reported in each year's published reports."""
+    day = on or timezone.now().date()
+    roadmaps = current_roadmaps(actor)
+    if iso3:
+        pathfinder_get(iso3)
+        roadmaps = [item for item in roadmaps if item.pathfinder.country.iso3 == iso3.upper()]
+    rates = rate_table()
+    summary = funding.funding_summary(budget_lines(roadmaps), rates, day)
+    priorities = {
+        priority.pk: priority for roadmap in roadmaps for priority in roadmap.priorities.all()
+    }
+    pledges = {
+        pid: [pledge for pledge in priority.pledges.all() if pledge.status == "active"]
+        for pid, priority in priorities.items()
+    }
+    return FundingView(
+        summary=summary,
+        roadmaps=roadmaps,
+        priorities=priorities,
+        pledges=pledges,
+        history=funding_history(iso3=iso3, rates=rates),
+    )
+
+
+def funding_history(
+    *, iso3: str | None = None, rates: funding.RateTable | None = None
+) -> list[tuple[int, funding.Totals]]:
+    """Totals by report year, from the budgets given in published reports (the newest
+    published version per country and year)."""
+    reports = AnnualReport.objects.filter(status=ReportStatus.PUBLISHED)
+    if iso3:
+        reports = reports.filter(pathfinder__country__iso3=iso3.upper())
+    newest: dict[tuple[int, int], int] = {}
+    for report_id, pathfinder_id, year, _version in reports.order_by("version").values_list(
+        "pk", "pathfinder_id", "year", "version"
+    ):
+        newest[(pathfinder_id, year)] = report_id
+    year_of = {report_id: year for (_pid, year), report_id in newest.items()}
+    lines_by_year: dict[int, list[funding.BudgetLine]] = defaultdict(list)
+    updates = ReportActionUpdate.objects.filter(report_id__in=year_of).select_related(
+        "action__priority", "report__pathfinder__country"
+    )
+    for update in updates:
+        action = update.action
+        lines_by_year[year_of[update.report_id]].append(
+            funding.BudgetLine(
+                action_id=action.pk,
+                action_title=action.title,
+                priority_id=action.priority_id,
+                priority_title=action.priority.title,
+                country=update.report.pathfinder.country.iso3,
+                currency=action.currency,
+                planned=update.budget_planned,
+                secured=update.budget_secured,
+                spent=update.budget_spent,
+                cancelled=update.status == ActionStatus.CANCELLED,
+            )
+        )
+    return funding.gap_by_year(lines_by_year, rates or rate_table())
+
+
+# --- summaries for the overview, the API and the country profile ----------------------------
+
+
+def _url(name: str, **kwargs: Any) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _share_on_track(actions: list[Action]) -> float | None:
+    counted = [action for action in actions if action.status != ActionStatus.CANCELLED]
+    if not counted:
+        return None
+    return sum(action.status in ON_TRACK_ACTIONS for action in counted) / len(counted)
+
+
+def indicators_on_track(roadmap: Roadmap) -> tuple[int, int]:
+    """(indicators on track, indicators assessed) for the roadmap's linked indicators, by the
+    Open SDG method (target achieved, on track or substantial progress)."""
+    iso3 = roadmap.pathfinder.country.iso3
+    on_track = assessed = 0
+    for link in roadmap.indicator_links.all():
+        try:
+            result = progress_service.indicator_progress(
+                indicator_code=link.indicator.code, country_iso3=iso3
+            )
+        except (NotFound, InvalidInput, Conflict):
+            continue
+        status = str(result.open_sdg.status)
+        if status == "no_result":
+            continue
+        assessed += 1
+        on_track += status in ON_TRACK_PROGRESS
+    return on_track, assessed
+
+
+def _summary_for(
+    pathfinder: Pathfinder,
+    roadmap: Roadmap | None,
+    report: AnnualReport | None,
+    rates: funding.RateTable,
+    today: datetime.date,
+    *,
+    with_indicators: bool,
+) -> dict[str, Any]:
+    from django.utils.translation import gettext
+
+    actions = (
+        [action for priority in roadmap.priorities.all() for action in priority.actions.all()]
+        if roadmap
+        else []
+    )
+    summary = funding.funding_summary(budget_lines([roadmap] if roadmap else []), rates, today)
+    published_on = report.published_at.date() if report and report.published_at else None
+    light = reporting_timeliness(
+        last_published=published_on, joined_on=pathfinder.joined_on, today=today
+    )
+    on_track, assessed = indicators_on_track(roadmap) if (roadmap and with_indicators) else (0, 0)
+    iso3 = pathfinder.country.iso3
+    return {
+        "iso3": iso3,
+        "country": pathfinder.country,
+        "example": pathfinder.is_example,
+        "status": pathfinder.status,
+        "status_label": str(pathfinder.get_status_display()),
+        "joined_on": pathfinder.joined_on,
+        "roadmap": None
+        if roadmap is None
+        else {
+            "id": roadmap.pk,
+            "title": roadmap.title,
+            "status": roadmap.status,
+            "status_label": str(roadmap.get_status_display()),
+            "period_start": roadmap.period_start,
+            "period_end": roadmap.period_end,
+            "adopted_on": roadmap.adopted_on,
+            "example": roadmap.is_example,
+        },
+        "actions_total": len(actions),
+        "actions_on_track": sum(action.status in ON_TRACK_ACTIONS for action in actions),
+        "actions_on_track_share": _share_on_track(actions),
+        "funding": {
+            "planned_usd": summary.total.planned_usd,
+            "secured_usd": summary.total.secured_usd,
+            "spent_usd": summary.total.spent_usd,
+            "gap_usd": summary.total.gap_usd,
+            "missing_rates": summary.missing_rates,
+        },
+        "latest_report": None
+        if report is None
+        else {
+            "id": report.pk,
+            "year": report.year,
+            "version": report.version,
+            "published_at": report.published_at,
+            "example": report.is_example,
+            "url": _url("pathfinders:report", pk=report.pk),
+        },
+        "timeliness": light,
+        "timeliness_label": gettext(TIMELINESS_LABELS[light]),
+        "indicators_on_track": on_track,
+        "indicators_assessed": assessed,
+        "url": _url("pathfinders:detail", iso3=iso3),
+    }
+
+
+def pathfinder_summary(*, iso3: str, actor: Any = None) -> dict[str, Any] | None:
+    """The pathfinder status of one country for its profile; None when not a pathfinder."""
+    pathfinder = pathfinder_list().filter(country__iso3=(iso3 or "").upper()).first()
+    if pathfinder is None:
+        return None
+    return _summary_for(
+        pathfinder,
+        roadmap_current(actor=actor, iso3=pathfinder.country.iso3),
+        latest_published_report(pathfinder.country.iso3),
+        rate_table(),
+        timezone.now().date(),
+        with_indicators=True,
+    )
+
+
+def pathfinder_overview(*, actor: Any = None, with_indicators: bool = True) -> list[dict[str, Any]]:
+    """One summary per pathfinder country (for the overview page, its map and the API)."""
+    pathfinders = list(pathfinder_list())
+    roadmaps = {roadmap.pathfinder_id: roadmap for roadmap in current_roadmaps(actor)}
+    latest: dict[int, AnnualReport] = {}
+    for report in (
+        _report_queryset().filter(status=ReportStatus.PUBLISHED).order_by("year", "version")
+    ):
+        latest[report.pathfinder_id] = report
+    rates = rate_table()
+    today = timezone.now().date()
+    return [
+        _summary_for(
+            pathfinder,
+            roadmaps.get(pathfinder.pk),
+            latest.get(pathfinder.pk),
+            rates,
+            today,
+            with_indicators=with_indicators,
+        )
+        for pathfinder in pathfinders
+    ]
+
+
+def can_edit(actor: Any, iso3: str) -> bool:
+    return can_act_for_country(actor, iso3)
+
+
+def totals_as_float(totals: funding.Totals) -> dict[str, float]:
+    return {
+        "planned_usd": float(totals.planned_usd),
+        "secured_usd": float(totals.secured_usd),
+        "spent_usd": float(totals.spent_usd),
+        "gap_usd": float(totals.gap_usd),
+    }
+
+
+def money(value: Decimal) -> float:
+    return float(value)

@@ -1,0 +1,1 @@
+"""Writes on pathfinder content; one module per sub-area."""
