@@ -76,6 +76,23 @@ def cmd_load_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_remove_examples(args: argparse.Namespace) -> int:
+    from sdg87.pathfinders.services.examples import examples_remove
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    removed = examples_remove()
+    if args.json:
+        _print_json({"removed": removed})
+    else:
+        sys.stderr.write(
+            "removed the example content: "
+            + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in removed.items())
+            + "\n"
+        )
+    return EXIT_OK
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -504,6 +521,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-observations": cmd_import_observations,
     "export-observations": cmd_export_observations,
     "worker": cmd_worker,
+    "remove-examples": cmd_remove_examples,
     "manage": cmd_manage,
 }
 
@@ -568,6 +586,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = _add_command(sub, "load-data", "load the bundled reference and real data (idempotent)")
     load.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    examples = _add_command(
+        sub,
+        "remove-examples",
+        "delete the example pathfinder roadmaps and reports that load-data ships (and the "
+        "observations their approval wrote); set PATHFINDER_EXAMPLES=false to keep them out",
+    )
+    examples.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
     progress = _add_command(
         sub,

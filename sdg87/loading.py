@@ -20,6 +20,7 @@ from sdg87.indicators.services import indicators_load_bundled, observations_load
 from sdg87.instruments.services import instruments_load_bundled, ratifications_load_bundled
 from sdg87.library.services import library_load_bundled
 from sdg87.partners.services import organisation_aliases_load_bundled
+from sdg87.pathfinders.services.examples import examples_load_bundled
 
 Loader = Callable[[Path], list[LoadReport]]
 
@@ -33,6 +34,7 @@ LOADERS: list[tuple[str, Loader]] = [
     ("indicator definitions", indicators_load_bundled),
     ("indicator data (national, SDMX, GSI, ILAB, global)", observations_load_bundled),
     ("knowledge library documents (ILAB, Factbook, legal instruments)", library_load_bundled),
+    ("example pathfinder roadmaps and reports (examples, not real data)", examples_load_bundled),
 ]
 
 

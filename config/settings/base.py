@@ -184,6 +184,11 @@ LIBRARY_UPLOAD_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 # the test settings switch it off so that loading the reference data stays fast.
 LIBRARY_LOAD_CORPUS = True
 
+# `sdg87 load-data` loads the example pathfinder roadmaps and reports (data/examples; invented,
+# labelled "example" everywhere). `sdg87 remove-examples` deletes them; set
+# PATHFINDER_EXAMPLES=false so that a later load-data does not bring them back.
+PATHFINDER_EXAMPLES = env.get_bool("PATHFINDER_EXAMPLES", True)
+
 # --- Country profile PDF (sdg87.profiles.pdf) ------------------------------------
 # Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (Unicode text); without them the PDF
 # falls back to the built-in Helvetica, which shows characters outside Latin-1 as "?".

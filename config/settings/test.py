@@ -20,3 +20,4 @@ WHITENOISE_USE_FINDERS = True
 # Loading the reference data in tests skips the ~2,700-document library corpus (slow); the
 # library's tests load small fixture files of their own.
 LIBRARY_LOAD_CORPUS = False
+PATHFINDER_EXAMPLES = False

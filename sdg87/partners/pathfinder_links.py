@@ -1,17 +1,17 @@
-"""Where pledges meet pathfinder roadmaps — which do not exist yet.
-
-A pledge may support priorities of a pathfinder country's roadmap. The pathfinders app is
-another issue; when it lands, ``Pledge`` gains a many-to-many link to roadmap priorities (a
-migration here, written through the pathfinders selectors) and this function returns them.
+"""Where pledges meet pathfinder roadmaps: a pledge may support priorities of a pathfinder
+country's roadmap (``Pledge.roadmap_priorities``; set by ``services.pledge_link_priorities``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-PATHFINDERS_AVAILABLE = False
+PATHFINDERS_AVAILABLE = True
 
 
-def pledge_roadmap_priorities(*, pledge_id: int) -> list[Any]:
-    """The roadmap priorities a pledge supports (none until the pathfinders app exists)."""
-    return []
+def pledge_roadmap_priorities(*, pledge_id: int, actor: Any = None) -> list[dict[str, Any]]:
+    """The roadmap priorities a pledge supports that ``actor`` may see (public: those of
+    adopted or completed roadmaps): id, title, country (ISO3) and roadmap id."""
+    from sdg87.pathfinders.selectors import priorities_of_pledge
+
+    return priorities_of_pledge(pledge_id=pledge_id, actor=actor)

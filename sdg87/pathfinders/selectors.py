@@ -514,3 +514,91 @@ def totals_as_float(totals: funding.Totals) -> dict[str, float]:
 
 def money(value: Decimal) -> float:
     return float(value)
+
+
+# --- for the API ------------------------------------------------------------------------------
+
+
+@dataclass
+class RoadmapFunding:
+    """A roadmap's funding in USD: the summary over its (non-cancelled) actions and the
+    conversion of every action, cancelled ones included, at the rates of ``summary.on``."""
+
+    summary: funding.FundingSummary
+    actions: dict[int, funding.ActionFunding]
+
+
+def roadmap_funding(roadmap: Roadmap, *, on: datetime.date | None = None) -> RoadmapFunding:
+    """Funding of a roadmap loaded by :func:`roadmap_get` or :func:`roadmap_current`."""
+    day = on or timezone.now().date()
+    rates = rate_table()
+    lines = budget_lines([roadmap])
+    return RoadmapFunding(
+        summary=funding.funding_summary(lines, rates, day),
+        actions={line.action_id: funding.action_totals(line, rates, day) for line in lines},
+    )
+
+
+# --- for the pages (added with the pathfinder pages) ------------------------------------------
+
+
+def priority_get(*, actor: Any, priority_id: int) -> Priority:
+    """A priority of a roadmap the actor may see (``NotFound`` otherwise), with its themes."""
+    priority = (
+        Priority.objects.select_related("roadmap__pathfinder__country")
+        .prefetch_related("themes")
+        .filter(pk=priority_id)
+        .first()
+    )
+    if priority is None or not access.can_see_roadmap(
+        actor, iso3=priority.roadmap.pathfinder.country.iso3, status=priority.roadmap.status
+    ):
+        raise NotFound(f"no priority {priority_id}", details={"priority": priority_id})
+    return priority
+
+
+def report_actions(report: AnnualReport) -> list[Action]:
+    """The actions a report can give a status update for: those of its roadmap, in order
+    (with their priority), or none when the report has no roadmap."""
+    if report.roadmap_id is None:
+        return []
+    return list(
+        Action.objects.filter(priority__roadmap_id=report.roadmap_id)
+        .select_related("priority")
+        .order_by("priority__position", "priority_id", "position", "id")
+    )
+
+
+def report_versions(report: AnnualReport, *, actor: Any) -> list[AnnualReport]:
+    """Every version of the report's country and year the actor may see, newest first."""
+    return list(
+        visible_reports(actor)
+        .filter(pathfinder_id=report.pathfinder_id, year=report.year)
+        .order_by("-version")
+    )
+
+
+# --- pledges and roadmap priorities (used by the partners app) -----------------------------
+
+
+def priorities_visible(*, actor: Any, priority_ids: list[int]) -> list[Priority]:
+    """The priorities among ``priority_ids`` whose roadmap the actor may see."""
+    return list(Priority.objects.filter(pk__in=priority_ids, roadmap__in=visible_roadmaps(actor)))
+
+
+def priorities_of_pledge(*, pledge_id: int, actor: Any = None) -> list[dict[str, Any]]:
+    """The roadmap priorities a pledge supports that the actor may see."""
+    priorities = (
+        Priority.objects.filter(pledges__pk=pledge_id, roadmap__in=visible_roadmaps(actor))
+        .select_related("roadmap__pathfinder__country")
+        .order_by("roadmap__pathfinder__country__iso3", "position", "pk")
+    )
+    return [
+        {
+            "id": priority.pk,
+            "title": priority.title,
+            "country": priority.roadmap.pathfinder.country.iso3,
+            "roadmap": priority.roadmap_id,
+        }
+        for priority in priorities
+    ]

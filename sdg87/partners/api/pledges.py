@@ -91,7 +91,7 @@ class PledgeDetailOut(PledgeOut):
     indicators_text: str = Field(description="indicators of progress, in the owner's words")
     updates: list[PledgeUpdateOut]
     roadmap_priorities: list[Any] = Field(
-        description="pathfinder roadmap priorities it supports (empty until pathfinders exist)"
+        description="pathfinder roadmap priorities it supports: id, title, country (ISO3), roadmap"
     )
 
     @staticmethod
@@ -177,6 +177,29 @@ def create_pledge(request: HttpRequest, payload: PledgeIn) -> Any:
         source=AuditSource.API,
     )
     return Status(201, selectors.pledge_get(pledge.pk))
+
+
+class PledgePrioritiesIn(Schema):
+    roadmap_priorities: list[int] = Field(
+        description="ids of the pathfinder roadmap priorities the pledge supports (replaces)"
+    )
+
+
+@router.put(
+    "/{pledge_id}/roadmap-priorities",
+    response=PledgeDetailOut,
+    auth=signed_in,
+    summary="Say which roadmap priorities a pledge supports",
+)
+def link_priorities(request: HttpRequest, pledge_id: int, payload: PledgePrioritiesIn) -> Any:
+    """For the owner's partner editors and curators; replaces the list."""
+    services.pledge_link_priorities(
+        actor=request.auth,
+        pledge_id=pledge_id,
+        priority_ids=payload.roadmap_priorities,
+        source=AuditSource.API,
+    )
+    return selectors.pledge_get(pledge_id)
 
 
 @router.post(

@@ -23,6 +23,7 @@ from sdg87.partners.services.pledges import (
     EvidenceFile,
     pledge_create,
     pledge_edit,
+    pledge_link_priorities,
     pledge_progress_report,
 )
 from sdg87.partners.services.research import (
@@ -46,6 +47,7 @@ __all__ = [
     "organisation_update",
     "pledge_create",
     "pledge_edit",
+    "pledge_link_priorities",
     "pledge_progress_report",
     "research_project_edit",
     "research_project_register",

@@ -237,3 +237,38 @@ def pledge_progress_report(
             source=source,
         )
     return update
+
+
+@transaction.atomic
+def pledge_link_priorities(
+    *,
+    actor: Any,
+    pledge_id: int,
+    priority_ids: Iterable[int],
+    source: str = AuditSource.SYSTEM,
+) -> Pledge:
+    """Say which pathfinder roadmap priorities the pledge supports (replaces the list).
+
+    Only priorities of roadmaps the actor can see (adopted or completed ones for partners);
+    an unknown or hidden priority is refused by its id, as if it did not exist."""
+    from sdg87.pathfinders.selectors import priorities_visible
+
+    pledge = _pledge_for_change(actor, pledge_id)
+    wanted = sorted({int(value) for value in priority_ids})
+    found = priorities_visible(actor=actor, priority_ids=wanted)
+    unknown = sorted(set(wanted) - {priority.pk for priority in found})
+    if unknown:
+        raise InvalidInput(
+            "unknown roadmap priority",
+            details={"roadmap_priorities": f"no roadmap priority {unknown}"},
+        )
+    before = sorted(pledge.roadmap_priorities.values_list("pk", flat=True))
+    pledge.roadmap_priorities.set(found)
+    audit_update(
+        actor=actor,
+        instance=pledge,
+        before={"roadmap_priorities": before},
+        after={"roadmap_priorities": wanted},
+        source=source,
+    )
+    return pledge

@@ -72,7 +72,9 @@ def pledge_detail(request: HttpRequest, pledge_id: int) -> HttpResponse:
         "pledge": pledge,
         "updates": list(pledge.updates.all()),
         "can_edit": access.acts_for_approved(request.user, pledge.owner),
-        "roadmap_priorities": pathfinder_links.pledge_roadmap_priorities(pledge_id=pledge.pk),
+        "roadmap_priorities": pathfinder_links.pledge_roadmap_priorities(
+            pledge_id=pledge.pk, actor=request.user
+        ),
         "pathfinders_available": pathfinder_links.PATHFINDERS_AVAILABLE,
     }
     return render(request, "partners/pledge_detail.html", context)
