@@ -93,6 +93,32 @@ def cmd_remove_examples(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sdg87.core.backup import backup
+    from sdg87.setup import check_database_ready
+
+    check_database_ready()
+    result = backup(args.file)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        sys.stderr.write(
+            f"backed up the {result.engine} database to {result.file} ({result.bytes} bytes)\n"
+        )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sdg87.core.backup import restore
+
+    result = restore(args.file)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        sys.stderr.write(f"restored the {result.engine} database from {result.file}\n")
+    return EXIT_OK
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -522,6 +548,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export-observations": cmd_export_observations,
     "worker": cmd_worker,
     "remove-examples": cmd_remove_examples,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "manage": cmd_manage,
 }
 
@@ -594,6 +622,24 @@ def build_parser() -> argparse.ArgumentParser:
         "observations their approval wrote); set PATHFINDER_EXAMPLES=false to keep them out",
     )
     examples.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    backup = _add_command(
+        sub,
+        "backup",
+        "copy the whole database to FILE while the platform runs (SQLite online backup API, "
+        "or pg_dump on PostgreSQL); FILE is replaced only once the copy is complete",
+    )
+    backup.add_argument("file", metavar="FILE", help="the backup file to write")
+    backup.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    restore = _add_command(
+        sub,
+        "restore",
+        "replace the whole database with a backup made by `sdg87 backup` (checked first; all "
+        "or nothing), then apply migrations",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup file to read")
+    restore.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
     progress = _add_command(
         sub,

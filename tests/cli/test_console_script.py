@@ -155,3 +155,37 @@ def test_load_data_on_a_database_that_is_not_set_up_says_to_run_setup(run_sdg87,
 
     assert result.returncode == 1
     assert "sdg87 setup" in assert_one_clear_line(result.stderr)
+
+
+def test_backup_then_restore_gives_back_identical_data(run_sdg87, tmp_path):
+    database = tmp_path / "sdg87.sqlite3"
+    assert run_sdg87("manage", "migrate", "--no-input", "-v", "0").returncode == 0
+    loaded = run_sdg87("load-data")
+    assert loaded.returncode == 0, loaded.stderr
+    before = row_counts(database)
+    backup_file = tmp_path / "backup.sqlite3"
+
+    made = run_sdg87("backup", str(backup_file), "--json")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["engine"] == "sqlite"
+    removed = run_sdg87("remove-examples")
+    assert removed.returncode == 0, removed.stderr
+    assert row_counts(database) != before
+
+    restored = run_sdg87("restore", str(backup_file))
+    assert restored.returncode == 0, restored.stderr
+    assert row_counts(database) == before
+
+
+def test_restore_of_a_file_that_is_not_a_backup_is_exit_2_and_changes_nothing(run_sdg87, tmp_path):
+    assert run_sdg87("manage", "migrate", "--no-input", "-v", "0").returncode == 0
+    database = tmp_path / "sdg87.sqlite3"
+    before = row_counts(database)
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database\n")
+
+    result = run_sdg87("restore", str(junk))
+
+    assert result.returncode == 2
+    assert "not an sdg87 backup" in assert_one_clear_line(result.stderr)
+    assert row_counts(database) == before
