@@ -42,3 +42,73 @@ def test_unknown_country_is_404_with_the_error_shape(client, reference_data):
     response = client.get("/api/v1/countries/XXX")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_profile_lists_active_partners_and_key_resources(client):
+    from sdg87.accounts.tests.factories import country
+    from sdg87.partners.tests.factories import OrganisationFactory, PledgeFactory
+    from sdg87.profiles.tests.support import resource
+
+    kenya = country("KEN")
+    OrganisationFactory(name="Example Kenyan Network", country=kenya)
+    PledgeFactory(owner=OrganisationFactory(name="Example Donor")).countries.add(kenya)
+    study = resource(kenya, title="Example study on Kenya", year=2023)
+
+    body = client.get("/api/v1/countries/KEN?lang=fr").json()
+
+    assert [(row["name"], row["reason"]) for row in body["partners"]] == [
+        ("Example Kenyan Network", "based_here"),
+        ("Example Donor", "pledge"),
+    ]
+    assert body["partners"][1]["active_pledges"] == 1
+    assert body["partners"][0]["url"].startswith("/fr/partners/")
+    assert body["resources"] == [
+        {
+            "id": study.pk,
+            "title": "Example study on Kenya",
+            "year": 2023,
+            "type": "research",
+            "language": "en",
+            "url": f"/fr/library/{study.pk}/",
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_profile_gives_the_pathfinder_roadmap_funding_and_published_report(client):
+    from sdg87.pathfinders.models import AnnualReport
+    from sdg87.pathfinders.tests import factories as pathfinders
+
+    pathfinders.pathfinder("KEN", example=True)
+    roadmap = pathfinders.roadmap("KEN")
+    pathfinders.action(roadmap, planned="1000", secured="400", spent="100")
+    report = pathfinders.report_through(AnnualReport.Status.PUBLISHED, iso3="KEN", year=2024)
+
+    pathfinder = client.get("/api/v1/countries/KEN").json()["pathfinder"]
+
+    assert pathfinder["example"] is True
+    assert pathfinder["status"] == "active"
+    assert pathfinder["roadmap"]["id"] == roadmap.pk
+    assert pathfinder["roadmap"]["period_start"] == 2022
+    assert pathfinder["funding"] == {
+        "planned_usd": 1000.0,
+        "secured_usd": 400.0,
+        "spent_usd": 100.0,
+        "gap_usd": 600.0,
+        "missing_rates": [],
+    }
+    assert pathfinder["actions_total"] == 1
+    assert pathfinder["latest_report"]["id"] == report.pk
+    assert pathfinder["timeliness"] == "green"
+
+
+@pytest.mark.django_db
+def test_profile_pathfinder_schema_is_explicit(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    pathfinder = schemas["ProfilePathfinderOut"]["properties"]
+    assert {"example", "status", "roadmap", "funding", "latest_report", "timeliness"} <= set(
+        pathfinder
+    )
+    assert schemas["ProfileFundingOut"]["properties"]["gap_usd"]["type"] == "number"
