@@ -7,13 +7,14 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: vendor openapi run test test-pg test-browser lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-browser fuzz lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
 	@echo "make test          set up what the tests need and run the default suite (SQLite)"
 	@echo "make test-pg       run the suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make test-browser  run the real-browser tests (Playwright + Debian chromium)"
+	@echo "make fuzz          fuzz the API with schemathesis (FUZZ_EXAMPLES=100 per operation; CI runs 5)"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
 	@echo "make bench-search  search benchmark (SQLite, PostgreSQL, tantivy at BENCH_DOCS=100000) -> benchmarks/search.md"
 	@echo "make bench-import  observation import benchmark (SQLite, PostgreSQL, BENCH_ROWS=1000000) -> benchmarks/import.md"
@@ -46,6 +47,10 @@ test: $(STAMP) messages
 
 test-pg: $(STAMP) messages
 	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP) messages
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) bash scripts/fuzz.sh
 
 test-browser: $(STAMP) messages vendor
 	$(BIN)/pytest -m browser -p no:xdist -q tests/browser

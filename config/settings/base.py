@@ -202,7 +202,7 @@ LIBRARY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 LIBRARY_UPLOAD_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 # `sdg87 load-data` loads the document corpus (data/corpus, ~2,700 texts) into the library;
 # the test settings switch it off so that loading the reference data stays fast.
-LIBRARY_LOAD_CORPUS = True
+LIBRARY_LOAD_CORPUS = env.get_bool("LIBRARY_LOAD_CORPUS", True)
 
 # `sdg87 load-data` loads the example pathfinder roadmaps and reports (data/examples; invented,
 # labelled "example" everywhere). `sdg87 remove-examples` deletes them; set

@@ -72,7 +72,7 @@ class IndicatorOut(Schema):
         return obj.target.code if obj.target_id else None
 
 
-class ThemeOut(Schema):
+class IndicatorThemeOut(Schema):
     slug: str
     name: str
 
@@ -96,7 +96,7 @@ class IndicatorDetailOut(IndicatorOut):
     source: str
     natural_limit: float | None = None
     sdg_indicator: str | None = Field(None, description="Code in the SDG framework")
-    themes: list[ThemeOut]
+    themes: list[IndicatorThemeOut]
     sdmx_series: list[str] = Field(..., description="UN SDG series codes imported into it")
     dimensions: dict[str, list[str]] = Field(
         ..., description="Each disaggregation and its values (filter observations with them)"

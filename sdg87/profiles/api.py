@@ -14,7 +14,7 @@ from sdg87.profiles import selectors
 router = Router()
 
 
-class IndicatorProgressOut(Schema):
+class ProfileProgressOut(Schema):
     open_sdg: str | None = Field(None, description="Open SDG method status")
     unsd: str | None = Field(None, description="UNSD Progress Chart status")
 
@@ -27,7 +27,7 @@ class ProfileIndicatorOut(Schema):
     latest_value: float | None = Field(None, description="Latest total value (no breakdown)")
     unit: str
     data_points: int
-    progress: IndicatorProgressOut | None
+    progress: ProfileProgressOut | None
 
 
 class ProfileRatificationOut(Schema):
