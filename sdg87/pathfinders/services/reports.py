@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from sdg87.accounts.permissions import can_act_for_country, is_curator, require_country
@@ -313,7 +313,7 @@ def evidence_add(
     if content is not None:
         checked = evidence_checked(content, filename, field="file")
         evidence.file.save(
-            f"{safe_stem(filename, 'evidence')}{checked.extension}",
+            f"{safe_stem(filename, 'evidence')}.{checked.extension}",
             ContentFile(checked.content),
             save=False,
         )
@@ -481,12 +481,13 @@ def _notify(report_id: int, action: str, comment: str) -> None:
     iso3 = report.pathfinder.country.iso3
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     recipients = sorted(
-        {
-            user.email
-            for user in users.filter(role__in=["curator", "admin"])
-            .union(users.filter(role="focal_point", countries__iso3=iso3))
-            .only("email")
-        }
+        set(
+            users.filter(
+                Q(role__in=["curator", "admin"])
+                | Q(is_superuser=True)
+                | Q(role="focal_point", countries__iso3=iso3)
+            ).values_list("email", flat=True)
+        )
     )
     if not recipients:
         return

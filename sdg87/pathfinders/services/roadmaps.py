@@ -285,7 +285,12 @@ def _action_values(values: dict[str, Any], action: Action | None = None) -> dict
 
 
 def _partners(ids: Iterable[Any]) -> list[Organisation]:
-    wanted = {int(value) for value in ids}
+    try:
+        wanted = {int(value) for value in ids}
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "partners must be organisation ids", details={"partners": "a list of ids"}
+        ) from None
     found = list(Organisation.objects.filter(pk__in=wanted, status="approved"))
     unknown = sorted(wanted - {organisation.pk for organisation in found})
     if unknown:
