@@ -17,6 +17,7 @@ from sdg87.library.api import router as library_router
 from sdg87.library.api_search import router as search_router
 from sdg87.library.api_tasks import router as tasks_router
 from sdg87.partners.api import router as partners_router
+from sdg87.pathfinders.api import router as pathfinders_router
 from sdg87.profiles.api import router as profiles_router
 
 api = NinjaAPI(
@@ -45,6 +46,7 @@ api.add_router("/", coverage_router, tags=["coverage"])
 api.add_router("/resources", search_router, tags=["library"])
 api.add_router("/resources", library_router, tags=["library"])
 api.add_router("/", partners_router, tags=["partners"])
+api.add_router("/pathfinders", pathfinders_router, tags=["pathfinders"])
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/tasks", tasks_router, tags=["tasks"])

@@ -602,3 +602,28 @@ def priorities_of_pledge(*, pledge_id: int, actor: Any = None) -> list[dict[str,
         }
         for priority in priorities
     ]
+
+
+def exchange_rate_list(*, currency: str | None = None) -> QuerySet[ExchangeRate]:
+    """The exchange-rate table (public), optionally of one currency."""
+    rates = ExchangeRate.objects.all()
+    if currency:
+        rates = rates.filter(currency=currency.strip().upper())
+    return rates
+
+
+def reporting_status(pathfinder: Pathfinder) -> dict[str, Any]:
+    """The reporting timeliness light of one pathfinder and its latest published report (the
+    part of :func:`pathfinder_summary` a country page needs, without reloading the roadmap)."""
+    from django.utils.translation import gettext
+
+    report = latest_published_report(pathfinder.country.iso3)
+    published_on = report.published_at.date() if report and report.published_at else None
+    light = reporting_timeliness(
+        last_published=published_on, joined_on=pathfinder.joined_on, today=timezone.now().date()
+    )
+    return {
+        "timeliness": light,
+        "timeliness_label": gettext(TIMELINESS_LABELS[light]),
+        "latest_report": report,
+    }

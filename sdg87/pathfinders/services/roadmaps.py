@@ -217,7 +217,7 @@ def priority_update(
         elif name == "description":
             priority.description = common.text(value, field=name)
         elif name == "position":
-            priority.position = int(value)
+            priority.position = _position(value)
         elif name == "themes":
             priority.themes.set(common.themes(value))
         else:
@@ -272,7 +272,7 @@ def _action_values(values: dict[str, Any], action: Action | None = None) -> dict
         elif name in ("budget_planned", "budget_secured", "budget_spent"):
             cleaned[name] = common.amount(value, field=name)
         elif name == "position":
-            cleaned[name] = int(value)
+            cleaned[name] = _position(value)
         elif name != "partners":
             raise InvalidInput(f"unknown field {name!r}", details={name: "not an action field"})
     start = cleaned.get("start_date", action.start_date if action else None)
@@ -282,6 +282,25 @@ def _action_values(values: dict[str, Any], action: Action | None = None) -> dict
             "the action ends before it starts", details={"end_date": f"{end} is before {start}"}
         )
     return cleaned
+
+
+def _position(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "position is not a whole number", details={"position": repr(value)}
+        ) from None
+    if not 0 <= number <= 10_000:
+        raise InvalidInput("position is out of range", details={"position": "0 to 10000"})
+    return number
+
+
+def _identifier(value: Any, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{field} is not an id", details={field: repr(value)}) from None
 
 
 def _partners(ids: Iterable[Any]) -> list[Organisation]:
@@ -347,7 +366,7 @@ def action_update(
     common.check_version(action, lock_version)
     before = _action_snapshot(action)
     if "priority" in values:
-        target = _priority_for_write(actor, int(values.pop("priority")))
+        target = _priority_for_write(actor, _identifier(values.pop("priority"), "priority"))
         if target.roadmap_id != action.priority.roadmap_id:
             raise InvalidInput(
                 "an action can move only to another priority of the same roadmap",
@@ -455,7 +474,9 @@ def roadmap_indicator_remove(
         raise NotFound(
             f"{indicator} is not linked to this roadmap", details={"indicator": indicator}
         )
-    audit_record(actor=actor, action="delete", instance=link, before={"indicator": indicator})
+    audit_record(
+        actor=actor, action="delete", instance=link, before={"indicator": indicator}, source=source
+    )
     link.delete()
 
 
