@@ -7,7 +7,7 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: vendor openapi run test test-pg test-browser fuzz lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-browser fuzz load lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-pg       run the suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make test-browser  run the real-browser tests (Playwright + Debian chromium)"
 	@echo "make fuzz          fuzz the API with schemathesis (FUZZ_EXAMPLES=100 per operation; CI runs 5)"
+	@echo "make load          50 users for 5 minutes on the full data (locust) -> benchmarks/load.md"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
 	@echo "make bench-search  search benchmark (SQLite, PostgreSQL, tantivy at BENCH_DOCS=100000) -> benchmarks/search.md"
 	@echo "make bench-import  observation import benchmark (SQLite, PostgreSQL, BENCH_ROWS=1000000) -> benchmarks/import.md"
@@ -51,6 +52,10 @@ test-pg: $(STAMP) messages
 FUZZ_EXAMPLES ?= 100
 fuzz: $(STAMP) messages
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) bash scripts/fuzz.sh
+
+LOAD_ARGS ?=
+load: $(STAMP) messages vendor
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 test-browser: $(STAMP) messages vendor
 	$(BIN)/pytest -m browser -p no:xdist -q tests/browser

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -58,6 +59,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(404, "not_found", str(exc) or "not found")
+
+    @api.exception_handler(MultiPartParserError)
+    def on_malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return error_response(
+            400,
+            "malformed_body",
+            f"the request body cannot be read: {exc}",
+            {"content_type": request.headers.get("Content-Type", "")[:200]},
+        )
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -187,6 +187,9 @@ def report_get(*, actor: Any, report_id: int) -> AnnualReport:
         actor, iso3=report.pathfinder.country.iso3, status=report.status
     ):
         raise NotFound(f"no report {report_id}", details={"report": report_id})
+    report.roadmap_visible = report.roadmap is not None and access.can_see_roadmap(
+        actor, iso3=report.pathfinder.country.iso3, status=report.roadmap.status
+    )
     return report
 
 

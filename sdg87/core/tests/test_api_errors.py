@@ -24,3 +24,15 @@ def test_human_api_docs_are_served(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_without_a_boundary_is_a_400_not_a_500(client):
+    from sdg87.accounts.tests.factories import CuratorFactory
+
+    client.force_login(CuratorFactory())
+    response = client.generic(
+        "POST", "/api/v1/indicators/imports", b"x", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_body"

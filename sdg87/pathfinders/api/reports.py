@@ -72,7 +72,12 @@ class AnnualReportOut(Schema):
 
     @staticmethod
     def resolve_roadmap(obj: AnnualReport) -> int | None:
-        return obj.roadmap_id
+        # A report on a roadmap that is still a draft does not reveal it to the public
+        # (``roadmap_visible`` is set by ``report_get`` for its actor; lists hide drafts).
+        visible = getattr(obj, "roadmap_visible", None)
+        if visible is None:
+            visible = obj.roadmap is not None and obj.roadmap.status != "draft"
+        return obj.roadmap_id if visible else None
 
     @staticmethod
     def resolve_supersedes(obj: AnnualReport) -> int | None:

@@ -1,0 +1,128 @@
+"""The load mix of `make load` (scripts/load.py): visitors reading pages and API clients.
+
+Request names group the statistics: ``page: …`` for HTML pages, ``api: search`` for the
+library search API, ``api: series`` for an indicator's observations of one country, and
+``reference: series`` for the same data through a plain Django view (config/urls_bench.py)
+that the saturation phases compare with.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+from locust import HttpUser, between, constant, task
+
+COUNTRIES = ["KEN", "BRA", "IND", "NPL", "KGZ", "RWA", "NAM", "GBR", "FRA", "MEX", "NGA", "PHL"]
+QUERIES = [
+    "child labour",
+    "travail forcé",
+    "trata de personas",
+    "forced labour agriculture",
+    "esclavage moderne",
+    "trabajo infantil minería",
+    "domestic workers",
+    "recruitment fees",
+]
+LANGUAGES = ["en", "fr", "es"]
+SERIES_INDICATOR = os.environ.get("LOAD_SERIES_INDICATOR", "8.7.1")
+SERIES_COUNTRY = os.environ.get("LOAD_SERIES_COUNTRY", "KGZ")
+
+
+class Visitor(HttpUser):
+    """A person browsing: pages mostly, with think time."""
+
+    weight = 3
+    wait_time = between(1, 3)
+
+    @task(3)
+    def home(self) -> None:
+        self.client.get(f"/{random.choice(LANGUAGES)}/", name="page: home")
+
+    @task(3)
+    def indicator(self) -> None:
+        country = random.choice(COUNTRIES)
+        self.client.get(
+            f"/{random.choice(LANGUAGES)}/indicators/8.7.1/?area={country}", name="page: indicator"
+        )
+
+    @task(2)
+    def country(self) -> None:
+        self.client.get(
+            f"/{random.choice(LANGUAGES)}/countries/{random.choice(COUNTRIES)}/",
+            name="page: country profile",
+        )
+
+    @task(3)
+    def library_search(self) -> None:
+        self.client.get(
+            f"/{random.choice(LANGUAGES)}/library/",
+            params={"q": random.choice(QUERIES)},
+            name="page: library search",
+        )
+
+    @task(1)
+    def pathfinders(self) -> None:
+        self.client.get(f"/{random.choice(LANGUAGES)}/pathfinders/", name="page: pathfinders")
+
+    @task(1)
+    def instrument(self) -> None:
+        code = random.choice(["C029", "C138", "C182", "PALERMO", "CRC"])
+        self.client.get(f"/en/instruments/{code}/", name="page: instrument")
+
+
+class ApiClient(HttpUser):
+    """A script or dashboard using the API."""
+
+    weight = 2
+    wait_time = between(0.5, 1.5)
+
+    @task(4)
+    def search(self) -> None:
+        self.client.get(
+            "/api/v1/resources",
+            params={"q": random.choice(QUERIES), "lang": random.choice(LANGUAGES)},
+            name="api: search",
+        )
+
+    @task(3)
+    def series(self) -> None:
+        self.client.get(
+            f"/api/v1/indicators/8.7.1/observations?country={random.choice(COUNTRIES)}",
+            name="api: series",
+        )
+
+    @task(1)
+    def profile(self) -> None:
+        self.client.get(f"/api/v1/countries/{random.choice(COUNTRIES)}", name="api: country")
+
+    @task(1)
+    def pathfinders(self) -> None:
+        self.client.get("/api/v1/pathfinders", name="api: pathfinders")
+
+
+class SeriesSaturation(HttpUser):
+    """Saturation phase: the series API as fast as it answers (selected with --class-picker
+    off and the class name on the command line)."""
+
+    wait_time = constant(0)
+
+    @task
+    def series(self) -> None:
+        self.client.get(
+            f"/api/v1/indicators/{SERIES_INDICATOR}/observations?country={SERIES_COUNTRY}",
+            name="api: series",
+        )
+
+
+class ReferenceSaturation(HttpUser):
+    """Saturation phase: the same rows through the plain Django reference view."""
+
+    wait_time = constant(0)
+
+    @task
+    def series(self) -> None:
+        self.client.get(
+            f"/bench/reference/observations?indicator={SERIES_INDICATOR}&country={SERIES_COUNTRY}",
+            name="reference: series",
+        )

@@ -1,0 +1,220 @@
+"""`make load`: the platform under load on loopback, with locust, on the full bundled data.
+
+1. A fresh SQLite database in a temporary folder, set up with the bundled data (the document
+   corpus too, unless --no-corpus), served by gunicorn (`sdg87 serve`) with the bench settings
+   (config/settings/bench.py: the platform plus a plain Django reference endpoint).
+2. The realistic mix of benchmarks/load/locustfile.py (visitors and API clients) for
+   --duration with --users concurrent users.
+3. Two saturation phases of --saturation seconds each, same users, no think time: the series
+   API, then the same rows through the plain Django reference view; their throughputs compared.
+4. A report in Markdown (--out, default benchmarks/load.md) with the command, the machine, the
+   per-request statistics and the targets of issue 7 (0 errors, page p95 <= 300 ms, search API
+   p95 <= 50 ms, series API >= 2x the reference), each marked met or not met.
+
+Exit status: 1 when any request failed (errors are never acceptable); targets not met are
+reported, not failures, so the short CI run checks the errors only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LOCUSTFILE = ROOT / "benchmarks" / "load" / "locustfile.py"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(command: list[str], env: dict[str, str], log: Path) -> None:
+    with log.open("w") as handle:
+        result = subprocess.run(
+            command, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False
+        )
+    if result.returncode != 0:
+        sys.stderr.write(log.read_text()[-3000:])
+        raise SystemExit(f"load: {' '.join(command)} failed")
+
+
+def wait_until_up(url: str, seconds: int = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"load: the server did not answer on {url}")
+
+
+def locust(
+    host: str, users: int, seconds: int, classes: list[str], prefix: Path, env: dict[str, str]
+) -> list[dict[str, str]]:
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        host,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(1, users // 5)),
+        "--run-time",
+        f"{seconds}s",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        *classes,
+    ]
+    subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL)
+    with Path(f"{prefix}_stats.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def number(row: dict[str, str], key: str) -> float:
+    value = row.get(key, "") or "0"
+    return float(value) if value != "N/A" else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=300, help="seconds of the mix")
+    parser.add_argument("--saturation", type=int, default=30, help="seconds of each phase")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--no-corpus", action="store_true", help="skip the document corpus")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "load.md"))
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="sdg87-load."))
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'load.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "LIBRARY_LOAD_CORPUS": "false" if args.no_corpus else "true",
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = None
+    try:
+        started = time.monotonic()
+        sys.stderr.write("load: setting up the database with the bundled data…\n")
+        run([str(BIN / "sdg87"), "setup"], env, work / "setup.log")
+        setup_seconds = time.monotonic() - started
+        serve = [str(BIN / "sdg87"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        serve += ["--no-task-worker"]
+        if args.workers:
+            serve += ["--workers", str(args.workers)]
+        log = (work / "server.log").open("w")
+        server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until_up(f"{host}/healthz")
+        for path in ("/en/", "/api/v1/resources?q=child", "/api/v1/indicators/8.7.1/observations"):
+            urllib.request.urlopen(host + path, timeout=30).read()
+
+        sys.stderr.write(f"load: mix, {args.users} users for {args.duration} s…\n")
+        mix = locust(host, args.users, args.duration, ["Visitor", "ApiClient"], work / "mix", env)
+        sys.stderr.write(
+            f"load: saturation, series API then reference, {args.saturation} s each…\n"
+        )
+        series = locust(
+            host, args.users, args.saturation, ["SeriesSaturation"], work / "series", env
+        )
+        reference = locust(
+            host, args.users, args.saturation, ["ReferenceSaturation"], work / "reference", env
+        )
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        server_log = (work / "server.log").read_text() if (work / "server.log").exists() else ""
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = [row for row in mix if row["Name"] != "Aggregated"]
+    total = next(row for row in mix if row["Name"] == "Aggregated")
+    errors = int(number(total, "Failure Count"))
+    series_rps = number(next(r for r in series if r["Name"] == "api: series"), "Requests/s")
+    reference_rps = number(
+        next(r for r in reference if r["Name"] == "reference: series"), "Requests/s"
+    )
+    series_errors = sum(
+        int(number(r, "Failure Count")) for r in series + reference if r["Name"] == "Aggregated"
+    )
+    page_p95 = max((number(r, "95%") for r in rows if r["Name"].startswith("page:")), default=0)
+    search = next((r for r in rows if r["Name"] == "api: search"), None)
+    search_p95 = number(search, "95%") if search else 0.0
+    ratio = series_rps / reference_rps if reference_rps else 0.0
+    server_errors = server_log.count("Internal Server Error") + server_log.count("Traceback")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        "# Load benchmark",
+        "",
+        f"Command: `make load` (`{' '.join(['python', 'scripts/load.py', *sys.argv[1:]])}`), "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node() or 'this machine'} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}), SQLite, gunicorn "
+        f"({args.workers or 'default'} workers), locust on the same machine over loopback. "
+        f"Data: the bundled data{' without the document corpus' if args.no_corpus else ''} "
+        f"(set-up {setup_seconds:.0f} s).",
+        "",
+        f"Mix: {args.users} concurrent users (visitors 3 : API clients 2, "
+        f"benchmarks/load/locustfile.py) for {args.duration} s.",
+        "",
+        "| request | count | failures | median ms | p95 ms | p99 ms | req/s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in [*rows, total]:
+        lines.append(
+            f"| {row['Name']} | {int(number(row, 'Request Count'))} | "
+            f"{int(number(row, 'Failure Count'))} | {number(row, '50%'):.0f} | "
+            f"{number(row, '95%'):.0f} | {number(row, '99%'):.0f} | "
+            f"{number(row, 'Requests/s'):.1f} |"
+        )
+    lines += [
+        "",
+        f"Saturation ({args.users} users, no think time, {args.saturation} s each, same "
+        "indicator and country): series API "
+        f"{series_rps:.1f} req/s, plain Django reference view {reference_rps:.1f} req/s, "
+        f"ratio {ratio:.2f}.",
+        "",
+        "| target (issue 7) | measured | verdict |",
+        "|---|---|---|",
+        f"| 0 errors | {errors} in the mix, {series_errors} in saturation, "
+        f"{server_errors} server errors logged | "
+        f"{verdict(errors == 0 and series_errors == 0 and server_errors == 0)} |",
+        f"| page p95 ≤ 300 ms | worst page p95 {page_p95:.0f} ms | {verdict(page_p95 <= 300)} |",
+        f"| search API p95 ≤ 50 ms | {search_p95:.0f} ms | {verdict(search_p95 <= 50)} |",
+        f"| series API ≥ 2× reference | {ratio:.2f}× | {verdict(ratio >= 2)} |",
+        "",
+    ]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 1 if (errors or series_errors or server_errors) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
