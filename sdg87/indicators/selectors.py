@@ -47,6 +47,20 @@ def indicator_get(code: str | Indicator) -> Indicator:
         raise NotFound(f"no indicator with code {code!r}", details={"code": code}) from None
 
 
+def indicator_ref(code: str) -> Indicator:
+    """The indicator's id and code only (for reads that need nothing else); ``NotFound``."""
+    normalised = normalise_indicator_code(code or "")
+    found = Indicator.objects.only("id", "code").filter(code=normalised).first()
+    if found is None:
+        raise NotFound(f"no indicator with code {code!r}", details={"code": code})
+    return found
+
+
+def country_code_checked(country: str) -> str:
+    """The ISO3 code in upper case; ``InvalidInput`` when no such country exists."""
+    return _country_code(country) or ""
+
+
 def indicator_detail(code: str, *, country: str | None = None) -> Indicator:
     """One indicator with ``countries_with_data``, ``latest_year``, ``dimensions``,
     ``series`` and ``metadata_rows`` (national metadata, of one country if given)."""
@@ -82,8 +96,12 @@ def observation_list(
     dimensions: dict[str, str] | None = None,
     series: str | None = None,
     unit: str | None = None,
+    check_country: bool = True,
 ) -> QuerySet[Observation]:
     """Observations of an indicator, ordered by area, series, unit, disaggregation and year.
+
+    ``check_country=False`` skips the query that makes an unknown ``country`` an error: the
+    caller checks it (:func:`country_code_checked`) only when no observation is found.
 
     ``dimensions`` filters on disaggregations (``{"Sex": "Female"}``; the value ``_T``
     means "not disaggregated by it"); names are matched case-insensitively against the
@@ -94,7 +112,10 @@ def observation_list(
     observations = Observation.objects.filter(indicator=indicator).select_related(
         "country", "region", "indicator"
     )
-    code = _country_code(country)
+    if isinstance(country, str) and not check_country:
+        code: str | None = country.strip().upper()
+    else:
+        code = _country_code(country)
     if code is not None:
         observations = observations.filter(area_code=code)
     if area:

@@ -267,3 +267,24 @@ def test_uploads_need_a_signed_in_curator(client, ghana):
     assert anonymous.status_code == 401
     assert viewer.status_code == 403
     error_of(viewer)
+
+
+def test_the_observation_page_matches_its_documented_schema_in_every_language(client, ghana):
+    from sdg87.indicators.api import ObservationPageOut
+
+    for language, name in (("en", "Ghana"), ("fr", "Ghana")):
+        response = client.get(
+            "/api/v1/indicators/8.7.1/observations", {"country": "GHA", "lang": language}
+        )
+        document = response.json()
+        validated = ObservationPageOut.model_validate(document).model_dump(mode="json")
+        assert validated == document
+        assert {item["area_name"] for item in document["results"]} == {name}
+
+
+def test_a_page_beyond_one_counts_every_observation(client, ghana):
+    first = client.get(
+        "/api/v1/indicators/8.7.1/observations", {"country": "GHA", "page_size": 2}
+    ).json()
+    assert first["count"] == len(rows_of_file())
+    assert len(first["results"]) == 2
