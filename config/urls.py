@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("instruments/", include("sdg87.instruments.urls")),
     path("indicators/", include("sdg87.indicators.urls")),
     path("partners/", include("sdg87.partners.urls")),
+    path("pathfinders/", include("sdg87.pathfinders.urls")),
     path("library/", include("sdg87.library.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -1,0 +1,342 @@
+"""Roadmap editing in the browser, for the country's focal points and curators: plain forms,
+each posting to a view that calls one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sdg87.accounts.permissions import require_country
+from sdg87.core.errors import Conflict, InvalidInput
+from sdg87.core.models import AuditSource
+from sdg87.pathfinders import selectors
+from sdg87.pathfinders.forms import (
+    ActionForm,
+    IndicatorLinkForm,
+    MilestoneForm,
+    PriorityForm,
+    RoadmapForm,
+)
+from sdg87.pathfinders.models import Roadmap
+from sdg87.pathfinders.services import roadmaps as services
+from sdg87.pathfinders.views.common import domain_errors, show_refusal
+
+
+def _country_url(iso3: str, anchor: str = "") -> str:
+    url = reverse("pathfinders:detail", kwargs={"iso3": iso3})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    iso3: str,
+    status: int,
+    lead: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if form.errors and status == 200:
+        status = 400
+    return render(
+        request,
+        "pathfinders/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "lead": lead,
+            "iso3": iso3,
+            "cancel_url": _country_url(iso3, "roadmap"),
+            **(context or {}),
+        },
+        status=status,
+    )
+
+
+def _editable_roadmap(request: HttpRequest, roadmap_id: int) -> Roadmap:
+    roadmap = selectors.roadmap_get(actor=request.user, roadmap_id=roadmap_id)
+    require_country(request.user, roadmap.pathfinder.country.iso3)
+    return roadmap
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def roadmap_create(request: HttpRequest, iso3: str) -> HttpResponse:
+    pathfinder = selectors.pathfinder_get(iso3)
+    code = pathfinder.country.iso3
+    require_country(request.user, code)
+    form = RoadmapForm(request.POST or None, initial={"status": Roadmap.Status.DRAFT})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_create(
+                actor=request.user, iso3=code, source=AuditSource.WEB, **form.values()
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The roadmap is created."))
+            return redirect(_country_url(code, "roadmap"))
+    return _form_page(
+        request,
+        form,
+        title=_("New roadmap for %(country)s") % {"country": pathfinder.country.name},
+        lead=_(
+            "A roadmap (national action plan) starts as a draft, seen only by the country's "
+            "focal points and the curators until it is adopted."
+        ),
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def roadmap_edit(request: HttpRequest, roadmap_id: int) -> HttpResponse:
+    roadmap = _editable_roadmap(request, roadmap_id)
+    code = roadmap.pathfinder.country.iso3
+    initial = {
+        "title": roadmap.title,
+        "period_start": roadmap.period_start,
+        "period_end": roadmap.period_end,
+        "status": roadmap.status,
+        "adopted_on": roadmap.adopted_on.isoformat() if roadmap.adopted_on else "",
+        "document_url": roadmap.document_url,
+        "consultation": roadmap.consultation,
+        "lock_version": roadmap.lock_version,
+    }
+    form = RoadmapForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_update(
+                actor=request.user,
+                roadmap_id=roadmap.pk,
+                lock_version=form.cleaned_data["lock_version"],
+                source=AuditSource.WEB,
+                **form.values(),
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The roadmap is saved."))
+            return redirect(_country_url(code, "roadmap"))
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the roadmap “%(title)s”") % {"title": roadmap.title},
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def priority_create(request: HttpRequest, roadmap_id: int) -> HttpResponse:
+    roadmap = _editable_roadmap(request, roadmap_id)
+    code = roadmap.pathfinder.country.iso3
+    form = PriorityForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            priority = services.priority_create(
+                actor=request.user,
+                roadmap_id=roadmap.pk,
+                source=AuditSource.WEB,
+                **form.cleaned_data,
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The priority is added."))
+            return redirect(_country_url(code, f"priority-{priority.pk}"))
+    return _form_page(
+        request,
+        form,
+        title=_("Add a priority to “%(title)s”") % {"title": roadmap.title},
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
+    priority = selectors.priority_get(actor=request.user, priority_id=priority_id)
+    code = priority.roadmap.pathfinder.country.iso3
+    require_country(request.user, code)
+    initial = {
+        "title": priority.title,
+        "description": priority.description,
+        "themes": [theme.slug for theme in priority.themes.all()],
+    }
+    form = PriorityForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.priority_update(
+                actor=request.user,
+                priority_id=priority.pk,
+                source=AuditSource.WEB,
+                **form.cleaned_data,
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The priority is saved."))
+            return redirect(_country_url(code, f"priority-{priority.pk}"))
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the priority “%(title)s”") % {"title": priority.title},
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def action_create(request: HttpRequest, priority_id: int) -> HttpResponse:
+    priority = selectors.priority_get(actor=request.user, priority_id=priority_id)
+    code = priority.roadmap.pathfinder.country.iso3
+    require_country(request.user, code)
+    form = ActionForm(request.POST or None, initial={"currency": "USD"})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_create(
+                actor=request.user, priority_id=priority.pk, source=AuditSource.WEB, **form.values()
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The action is added."))
+            return redirect(_country_url(code, f"priority-{priority.pk}"))
+    return _form_page(
+        request,
+        form,
+        title=_("Add an action to “%(title)s”") % {"title": priority.title},
+        lead=_(
+            "Budgets are in the currency chosen; they are converted to US dollars with the "
+            "exchange-rate table."
+        ),
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = selectors.action_get(actor=request.user, action_id=action_id)
+    code = action.priority.roadmap.pathfinder.country.iso3
+    require_country(request.user, code)
+    initial = {
+        "title": action.title,
+        "description": action.description,
+        "lead_agency": action.lead_agency,
+        "partners": [str(organisation.pk) for organisation in action.partners.all()],
+        "start_date": action.start_date.isoformat() if action.start_date else "",
+        "end_date": action.end_date.isoformat() if action.end_date else "",
+        "status": action.status,
+        "currency": action.currency,
+        "budget_planned": action.budget_planned,
+        "budget_secured": action.budget_secured,
+        "budget_spent": action.budget_spent,
+        "lock_version": action.lock_version,
+    }
+    form = ActionForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                actor=request.user,
+                action_id=action.pk,
+                lock_version=form.cleaned_data["lock_version"],
+                source=AuditSource.WEB,
+                **form.values(),
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The action is saved."))
+            return redirect(_country_url(code, f"priority-{action.priority_id}"))
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the action “%(title)s”") % {"title": action.title},
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def indicator_link(request: HttpRequest, roadmap_id: int) -> HttpResponse:
+    roadmap = _editable_roadmap(request, roadmap_id)
+    code = roadmap.pathfinder.country.iso3
+    form = IndicatorLinkForm(request.POST or None, initial=request.GET or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_indicator_set(
+                actor=request.user,
+                roadmap_id=roadmap.pk,
+                source=AuditSource.WEB,
+                **form.cleaned_data,
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The indicator is linked to the roadmap."))
+            return redirect(_country_url(code, "indicators"))
+    return _form_page(
+        request,
+        form,
+        title=_("Link an indicator to “%(title)s”") % {"title": roadmap.title},
+        lead=_("Linking an indicator that is already linked changes its baseline and target."),
+        iso3=code,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def milestone_create(request: HttpRequest, roadmap_id: int) -> HttpResponse:
+    roadmap = _editable_roadmap(request, roadmap_id)
+    code = roadmap.pathfinder.country.iso3
+    actions = [
+        (action.pk, action.title)
+        for priority in roadmap.priorities.all()
+        for action in priority.actions.all()
+    ]
+    form = MilestoneForm(request.POST or None, actions=actions)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_create(
+                actor=request.user,
+                roadmap_id=roadmap.pk,
+                source=AuditSource.WEB,
+                **form.cleaned_data,
+            )
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, _("The milestone is added."))
+            return redirect(_country_url(code, "milestones"))
+    return _form_page(
+        request,
+        form,
+        title=_("Add a milestone to “%(title)s”") % {"title": roadmap.title},
+        iso3=code,
+        status=status,
+    )
