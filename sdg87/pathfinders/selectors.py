@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from sdg87.accounts.permissions import can_act_for_country, country_codes, is_curator
 from sdg87.core.errors import Conflict, InvalidInput, NotFound
@@ -37,10 +38,10 @@ from sdg87.pathfinders.timeliness import reporting_timeliness
 ON_TRACK_ACTIONS = frozenset({ActionStatus.ON_TRACK, ActionStatus.DONE})
 ON_TRACK_PROGRESS = frozenset({"target_achieved", "on_track", "substantial_progress"})
 TIMELINESS_LABELS = {
-    "green": "Reported within a year",
-    "amber": "Report overdue",
-    "red": "Report two years overdue",
-    "none": "First report not yet due",
+    "green": gettext_noop("Reported within a year"),
+    "amber": gettext_noop("Report overdue"),
+    "red": gettext_noop("Report two years overdue"),
+    "none": gettext_noop("First report not yet due"),
 }
 
 
@@ -630,3 +631,14 @@ def reporting_status(pathfinder: Pathfinder) -> dict[str, Any]:
         "timeliness_label": gettext(TIMELINESS_LABELS[light]),
         "latest_report": report,
     }
+
+
+def visible_action_updates(*, actor: Any, report: AnnualReport) -> list[Any]:
+    """The report's action updates whose roadmap the actor may see: a published report never
+    shows the actions of a roadmap that is still a draft."""
+    iso3 = report.pathfinder.country.iso3
+    return [
+        update
+        for update in report.action_updates.select_related("action__priority__roadmap")
+        if access.can_see_roadmap(actor, iso3=iso3, status=update.action.priority.roadmap.status)
+    ]

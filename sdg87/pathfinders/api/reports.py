@@ -181,8 +181,8 @@ class AnnualReportDetailOut(AnnualReportOut):
         return obj.indicator_values.all()
 
     @staticmethod
-    def resolve_action_updates(obj: AnnualReport) -> Any:
-        return obj.action_updates.all()
+    def resolve_action_updates(obj: AnnualReport, context: Any) -> Any:
+        return selectors.visible_action_updates(actor=_actor(context), report=obj)
 
     @staticmethod
     def resolve_evidence(obj: AnnualReport) -> Any:

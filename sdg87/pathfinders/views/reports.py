@@ -143,7 +143,7 @@ def _report_page(
         "report": report,
         "transitions": transitions,
         "indicator_values": list(report.indicator_values.all()),
-        "action_updates": list(report.action_updates.all()),
+        "action_updates": selectors.visible_action_updates(actor=request.user, report=report),
         "evidence": list(report.evidence.all()),
         "versions": versions,
         "editable": editable,

@@ -124,6 +124,17 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { renderAll(document); });
+  // Before htmx replaces a map, drop the chart and the inline style ECharts put on its
+  // container: htmx copies the old element's attributes onto the new one while settling, and
+  // the Content Security Policy refuses a style attribute set that way.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    event.detail.target.querySelectorAll("[data-choropleth]").forEach(function (element) {
+      var chart = window.echarts && window.echarts.getInstanceByDom(element);
+      if (chart) { chart.dispose(); }
+      element.removeAttribute("style");
+      element.removeAttribute("_echarts_instance_");
+    });
+  });
   document.addEventListener("htmx:afterSwap", function (event) { renderAll(event.target); });
   window.sdg87Choropleth = { renderAll: renderAll };
 })();
