@@ -7,13 +7,14 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: vendor openapi run test test-pg test-browser fuzz load lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-replica test-browser fuzz load lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
 	@echo "make test          set up what the tests need and run the default suite (SQLite)"
 	@echo "make test-pg       run the suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make test-browser  run the real-browser tests (Playwright + Debian chromium)"
+	@echo "make test-replica  reads on a streaming replica, writes on the primary (two PostgreSQL 15 clusters)"
 	@echo "make fuzz          fuzz the API with schemathesis (FUZZ_EXAMPLES=100 per operation; CI runs 5)"
 	@echo "make load          50 users for 5 minutes on the full data (locust) -> benchmarks/load.md"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
@@ -48,6 +49,9 @@ test: $(STAMP) messages
 
 test-pg: $(STAMP) messages
 	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-replica: $(STAMP) messages
+	bash scripts/with-postgres-replica.sh $(BIN)/pytest -m replica -p no:xdist -q tests/replica
 
 FUZZ_EXAMPLES ?= 100
 fuzz: $(STAMP) messages

@@ -1,10 +1,13 @@
-"""The ``DATABASES['default']`` entry for a parsed ``DATABASE_URL``."""
+"""The ``DATABASES`` entries: ``default`` from ``DATABASE_URL``, ``replica`` from
+``DATABASE_REPLICA_URL`` (a PostgreSQL streaming replica, see ``sdg87.core.db_routing``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from config.env import DatabaseChoice
+from config.env import ConfigurationError, DatabaseChoice
+
+REPLICA_ALIAS = "replica"
 
 # Applied on every new SQLite connection: write-ahead logging (readers never block the
 # writer), foreign keys enforced, a busy timeout instead of immediate "database is locked".
@@ -30,3 +33,25 @@ def database_settings(choice: DatabaseChoice, *, conn_max_age: int = 60) -> dict
     import dj_database_url
 
     return dict(dj_database_url.parse(choice.url, conn_max_age=conn_max_age))
+
+
+def replica_database_settings(
+    default: dict[str, Any], choice: DatabaseChoice, *, conn_max_age: int = 60
+) -> dict[str, Any]:
+    """The ``replica`` entry: a read-only copy of ``default`` (same engine options).
+
+    In tests it is a mirror of ``default`` (no second test database is created, and both
+    aliases reach the same one), so the suite runs unchanged with a replica configured.
+    """
+    if default["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError(
+            "DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL: a replica streams from a "
+            "PostgreSQL primary"
+        )
+    replica = database_settings(choice, conn_max_age=conn_max_age)
+    replica["OPTIONS"] = {**default.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    for key in ("CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
+        if key in default:
+            replica.setdefault(key, default[key])
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica

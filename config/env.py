@@ -20,6 +20,7 @@ SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 DEFAULT_SETTINGS_MODULE = "config.settings.base"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_REPLICA_PIN_SECONDS = 5
 
 
 class ConfigurationError(Exception):
@@ -87,6 +88,27 @@ def database_choice(url: str | None = None) -> DatabaseChoice:
             path = BASE_DIR / path
         return DatabaseChoice(url=raw, vendor="sqlite", sqlite_path=path)
     return DatabaseChoice(url=raw, vendor="postgresql", sqlite_path=None)
+
+
+def database_replica_choice() -> DatabaseChoice | None:
+    """``DATABASE_REPLICA_URL``: a PostgreSQL streaming replica of ``DATABASE_URL``, or ``None``."""
+    raw = get("DATABASE_REPLICA_URL").strip()
+    if not raw:
+        return None
+    if urlsplit(raw).scheme.lower() not in ("postgres", "postgresql", "pgsql"):
+        raise ConfigurationError(
+            "DATABASE_REPLICA_URL must be a PostgreSQL URL "
+            "(postgres://USER:PASSWORD@HOST:PORT/NAME) of a streaming replica"
+        )
+    return DatabaseChoice(url=raw, vendor="postgresql", sqlite_path=None)
+
+
+def replica_pin_seconds() -> int:
+    """``REPLICA_PIN_SECONDS``: how long a client that wrote reads from the primary (default 5)."""
+    seconds = get_int("REPLICA_PIN_SECONDS", DEFAULT_REPLICA_PIN_SECONDS)
+    if seconds < 0:
+        raise ConfigurationError(f"REPLICA_PIN_SECONDS={seconds} must not be negative")
+    return seconds
 
 
 def use_default_settings_module() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from config import env
-from config.database import database_settings
+from config.database import REPLICA_ALIAS, database_settings, replica_database_settings
 
 BASE_DIR = env.BASE_DIR
 
@@ -99,6 +99,25 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica (DATABASE_REPLICA_URL): reads of GET requests go to it, writes
+# to the primary, and a client that wrote reads from the primary for REPLICA_PIN_SECONDS
+# (read-your-writes; see sdg87.core.db_routing).
+DATABASE_REPLICA_CHOICE = env.database_replica_choice()
+REPLICA_PIN_SECONDS = env.replica_pin_seconds()
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_CHOICE is not None:
+    DATABASES[REPLICA_ALIAS] = replica_database_settings(
+        DATABASES["default"],
+        DATABASE_REPLICA_CHOICE,
+        conn_max_age=env.get_int("DB_CONN_MAX_AGE", 60),
+    )
+    DATABASE_ROUTERS = ["sdg87.core.db_routing.PrimaryReplicaRouter"]
+    # First after SecurityMiddleware: session and authentication reads are routed too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "sdg87.core.db_routing.ReadYourWritesMiddleware",
+    )
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
