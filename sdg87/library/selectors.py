@@ -289,3 +289,9 @@ def published_study_counts(*, by: str) -> dict[tuple[str, str], int]:
         .order_by()
     )
     return {(row["themes__slug"], row[key]): row["studies"] for row in rows}
+
+
+def resources_visible_among(*, actor: Any, resource_ids: list[int]) -> QuerySet[Resource]:
+    """Those of ``resource_ids`` that ``actor`` may see (published ones for the public), for
+    other apps that keep links to resources (the partners' action-group documents)."""
+    return visible_resources(actor).filter(pk__in=resource_ids).order_by("-year", "title")

@@ -5,7 +5,7 @@ permission rules in ``sdg87.accounts.permissions`` (never re-implemented here).
   updates, research projects, and joining or leaving action groups.
 - Curators act for every organisation, review applications and manage action groups.
 - Partner editors of an action group's members add and update its work-plan items; those of
-  its chairs also record its meetings.
+  its chairs also record its meetings and attach library resources as its documents.
 
 Services call the ``require_…`` functions; pages call the ``can_…`` ones to show or hide
 actions. Pure apart from reading the group's memberships passed in.
@@ -46,8 +46,9 @@ def can_contribute_to_group(actor: Any, memberships: Iterable[Any]) -> bool:
     )
 
 
-def can_record_meeting(actor: Any, memberships: Iterable[Any]) -> bool:
-    """Curators, and partner editors of the group's chairs."""
+def can_act_for_chairs(actor: Any, memberships: Iterable[Any]) -> bool:
+    """Curators, and partner editors of the group's chairs: they record its meetings and
+    keep its documents."""
     return permissions.is_curator(actor) or _editor_of_any(
         actor,
         (m.organisation_id for m in memberships if m.role == MembershipRole.CHAIR),

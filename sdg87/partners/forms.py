@@ -176,6 +176,61 @@ class MemberAddForm(forms.Form):
         self.fields["organisation"].choices = organisations
 
 
+class ActionGroupForm(forms.Form):
+    """A curator's form for an action group: theme, names, descriptions, chairs, members."""
+
+    theme = forms.ChoiceField(label=_("Theme"))
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=200, required=False)
+    name_es = forms.CharField(label=_("Name (Spanish)"), max_length=200, required=False)
+    description_en = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_fr = forms.CharField(
+        label=_("Description (French)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_es = forms.CharField(
+        label=_("Description (Spanish)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    chairs = forms.TypedMultipleChoiceField(
+        label=_("Chairs"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    members = forms.TypedMultipleChoiceField(
+        label=_("Members"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Approved partners only; an organisation is either a chair or a member."),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: list[tuple[int, str]] = (), **kwargs: Any
+    ) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "—"), *theme_choices()]
+        self.fields["chairs"].choices = organisations
+        self.fields["members"].choices = organisations
+
+
+class DocumentAttachForm(forms.Form):
+    resource = forms.IntegerField(
+        label=_("Library resource number"),
+        min_value=1,
+        help_text=_("The number in the address of its library page: /library/<number>/."),
+    )
+    meeting = forms.TypedChoiceField(
+        label=_("Meeting it records"), coerce=int, empty_value=None, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, meetings: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [("", "—"), *meetings]
+
+
 class PledgeForm(CountryThemeFormMixin, forms.Form):
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=255)

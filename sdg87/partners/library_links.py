@@ -7,9 +7,12 @@ the evidence-gap map show them to everyone.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sdg87.core.errors import InvalidInput, NotFound
 from sdg87.library import selectors as library_selectors
 from sdg87.library.search import SearchFilters, resource_search
 
@@ -50,11 +53,59 @@ def organisation_resources(*, organisation_id: int) -> list[LinkedResource]:
     return [_linked(resource) for resource in resources[:PAGE_LIMIT]]
 
 
-def action_group_documents(*, group_id: int) -> list[LinkedResource]:
-    """The action group's documents. No resource records which group it belongs to, and
-    "a member's resource on the group's theme" would list work the member did alone, so no
-    sound rule exists yet: none are listed."""
-    return []
+@dataclass(frozen=True)
+class GroupDocument:
+    """One of an action group's documents as its page and the API show it."""
+
+    id: int
+    title: str
+    type: str
+    year: int | None
+    status: str
+    note: str
+    meeting_id: int | None
+    attached_at: datetime.datetime
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def action_group_documents(*, links: Iterable[Any], actor: Any) -> list[GroupDocument]:
+    """The group's documents (``links``: its ``ActionGroupDocument`` rows) that ``actor`` may
+    see in the library, newest first: published ones for the public, never a draft of
+    someone else. One query to the library."""
+    by_resource = {link.resource_id: link for link in links}
+    if not by_resource:
+        return []
+    resources = library_selectors.resources_visible_among(
+        actor=actor, resource_ids=list(by_resource)
+    )
+    documents = [
+        GroupDocument(
+            id=resource.pk,
+            title=resource.title,
+            type=resource.type,
+            year=resource.year,
+            status=resource.status,
+            note=by_resource[resource.pk].note,
+            meeting_id=by_resource[resource.pk].meeting_id,
+            attached_at=by_resource[resource.pk].attached_at,
+        )
+        for resource in resources[:PAGE_LIMIT]
+    ]
+    documents.sort(key=lambda document: (document.attached_at, document.id), reverse=True)
+    return documents
+
+
+def resource_to_attach(*, actor: Any, resource_id: int) -> Any:
+    """A resource ``actor`` may see, to attach to an action group; ``InvalidInput`` naming
+    the field when it does not exist or is hidden from the actor (never telling which)."""
+    try:
+        return library_selectors.resource_get(actor=actor, resource_id=resource_id)
+    except NotFound:
+        raise InvalidInput(
+            "unknown library resource", details={"resource": f"no resource {resource_id}"}
+        ) from None
 
 
 def similar_published_resources(

@@ -204,6 +204,12 @@ class ActionGroup(models.Model):
         related_name="action_groups",
         verbose_name=_("member organisations"),
     )
+    documents = models.ManyToManyField(
+        "library.Resource",
+        through="ActionGroupDocument",
+        related_name="action_groups",
+        verbose_name=_("documents"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -322,6 +328,52 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.held_on:%Y-%m-%d}"
+
+
+class ActionGroupDocument(models.Model):
+    """A knowledge-library resource kept as one of an action group's documents, optionally
+    the record of one of its meetings. Pages show it only to those who may see the resource:
+    the public sees published resources only."""
+
+    group = models.ForeignKey(ActionGroup, on_delete=models.CASCADE, related_name="document_links")
+    resource = models.ForeignKey(
+        "library.Resource",
+        on_delete=models.CASCADE,
+        related_name="action_group_links",
+        verbose_name=_("library resource"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="document_links",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting the document belongs to (its minutes, agenda or slides)."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("attached by"),
+    )
+    attached_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-attached_at", "-id"]
+        verbose_name = _("action group document")
+        verbose_name_plural = _("action group documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "resource"], name="action_group_document_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} in {self.group_id}"
 
 
 # --- Pledges --------------------------------------------------------------------

@@ -14,10 +14,26 @@ urlpatterns = [
     ),
     # Action groups
     path("action-groups/", action_groups.action_group_list, name="action_group_list"),
+    path("action-groups/new/", action_groups.action_group_form, name="action_group_create"),
     path(
         "action-groups/<slug:slug>/",
         action_groups.action_group_detail,
         name="action_group_detail",
+    ),
+    path(
+        "action-groups/<slug:slug>/edit/",
+        action_groups.action_group_form,
+        name="action_group_edit",
+    ),
+    path(
+        "action-groups/<slug:slug>/documents/",
+        action_groups.document_attach,
+        name="group_document_attach",
+    ),
+    path(
+        "action-groups/<slug:slug>/documents/<int:resource_id>/remove/",
+        action_groups.document_detach,
+        name="group_document_detach",
     ),
     path("action-groups/<slug:slug>/join/", action_groups.action_group_join, name="group_join"),
     path("action-groups/<slug:slug>/leave/", action_groups.action_group_leave, name="group_leave"),

@@ -13,7 +13,6 @@ from ninja.responses import Status
 
 from sdg87.accounts.auth import signed_in
 from sdg87.core.api_i18n import LANGUAGE_DESCRIPTION, Language, LanguageQuery
-from sdg87.core.errors import InvalidInput, NotFound
 from sdg87.core.models import AuditSource
 from sdg87.core.pagination import PagePagination
 from sdg87.partners import pathfinder_links, selectors, services
@@ -23,6 +22,8 @@ from sdg87.partners.api.common import (
     BudgetOut,
     PartnerRefOut,
     ThemeRefOut,
+    changed_fields,
+    organisation_named,
     page_url,
 )
 from sdg87.partners.models import Pledge, PledgeStatus, PledgeUpdate
@@ -127,6 +128,20 @@ class PledgeIn(Schema):
     themes: list[str] = Field([], description="theme slugs")
 
 
+class PledgePatchIn(Schema):
+    title: str | None = Field(None, max_length=255)
+    description: str | None = None
+    deliverables: str | None = None
+    indicators_text: str | None = None
+    indicator_codes: list[str] | None = Field(None, description="replaces the list")
+    deadline: datetime.date | None = Field(None, description="null clears it")
+    budget_amount: Decimal | None = Field(None, description="null clears the budget")
+    budget_currency: str | None = Field(None, description="ISO 4217 code")
+    countries: list[str] | None = Field(None, description="ISO3 codes; replaces the list")
+    themes: list[str] | None = Field(None, description="theme slugs; replaces the list")
+    status: PledgeStatus | None = None
+
+
 class PledgeUpdateIn(Schema):
     text: str = Field(description="what was done since the last update")
     evidence_url: str = Field("", description="an http or https link to the evidence")
@@ -154,13 +169,7 @@ def get_pledge(request: HttpRequest, pledge_id: int, query: Query[LanguageQuery]
 @router.post("", response={201: PledgeDetailOut}, auth=signed_in, summary="Record a pledge")
 def create_pledge(request: HttpRequest, payload: PledgeIn) -> Any:
     """For the organisation's partner editors and curators."""
-    try:
-        owner = selectors.organisation_get(actor=request.auth, slug=payload.organisation)
-    except NotFound:
-        raise InvalidInput(
-            "unknown organisation",
-            details={"organisation": f"no organisation {payload.organisation!r}"},
-        ) from None
+    owner = organisation_named(request.auth, payload.organisation)
     pledge = services.pledge_create(
         actor=request.auth,
         organisation_id=owner.pk,
@@ -177,6 +186,19 @@ def create_pledge(request: HttpRequest, payload: PledgeIn) -> Any:
         source=AuditSource.API,
     )
     return Status(201, selectors.pledge_get(pledge.pk))
+
+
+@router.patch("/{pledge_id}", response=PledgeDetailOut, auth=signed_in, summary="Edit a pledge")
+def edit_pledge(request: HttpRequest, pledge_id: int, payload: PledgePatchIn) -> Any:
+    """For the owner's partner editors and curators (the service the pledge page uses).
+    Fields left out stay as they are."""
+    services.pledge_edit(
+        actor=request.auth,
+        pledge_id=pledge_id,
+        source=AuditSource.API,
+        **changed_fields(payload),
+    )
+    return selectors.pledge_get(pledge_id)
 
 
 class PledgePrioritiesIn(Schema):

@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from sdg87.accounts.auth import request_actor, signed_in
 from sdg87.core.api_i18n import LANGUAGE_DESCRIPTION, Language, LanguageQuery
-from sdg87.core.errors import InvalidInput, NotFound
+from sdg87.core.errors import InvalidInput
 from sdg87.core.models import AuditSource
 from sdg87.core.pagination import PagePagination
 from sdg87.partners import library_links, selectors, services
@@ -21,6 +21,8 @@ from sdg87.partners.api.common import (
     SLUG_PATTERN,
     PartnerRefOut,
     ThemeRefOut,
+    changed_fields,
+    organisation_named,
     page_url,
     split_codes,
 )
@@ -140,6 +142,21 @@ class ResearchProjectIn(Schema):
     )
 
 
+class ResearchProjectPatchIn(Schema):
+    title: str | None = Field(None, max_length=255)
+    questions: str | None = None
+    summary: str | None = None
+    methods: str | None = None
+    populations: str | None = None
+    funding: str | None = Field(None, max_length=255)
+    contact_email: str | None = None
+    status: ResearchStatus | None = None
+    countries: list[str] | None = Field(None, description="ISO3 codes; replaces the list")
+    themes: list[str] | None = Field(None, description="theme slugs; replaces the list")
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+
+
 @router.get("", response=list[ResearchProjectOut], summary="The research register")
 @paginate(PagePagination)
 def list_research(request: HttpRequest, filters: Query[ResearchFilters]) -> Any:
@@ -197,13 +214,7 @@ def register_research(request: HttpRequest, payload: ResearchProjectIn) -> Any:
     """For the organisation's partner editors and curators. When similar research is
     registered already: 409 ``similar_research`` listing it in ``details.matches``, unless
     ``similar_work_reason`` says why this research goes ahead anyway."""
-    try:
-        organisation = selectors.organisation_get(actor=request.auth, slug=payload.organisation)
-    except NotFound:
-        raise InvalidInput(
-            "unknown organisation",
-            details={"organisation": f"no organisation {payload.organisation!r}"},
-        ) from None
+    organisation = organisation_named(request.auth, payload.organisation)
     project = services.research_project_register(
         actor=request.auth,
         organisation_id=organisation.pk,
@@ -223,6 +234,25 @@ def register_research(request: HttpRequest, payload: ResearchProjectIn) -> Any:
         source=AuditSource.API,
     )
     return Status(201, selectors.research_project_get(actor=request.auth, project_id=project.pk))
+
+
+@router.patch(
+    "/{project_id}",
+    response=ResearchProjectDetailOut,
+    auth=signed_in,
+    summary="Edit registered research",
+)
+def edit_research(request: HttpRequest, project_id: int, payload: ResearchProjectPatchIn) -> Any:
+    """For the organisation's partner editors and curators. Fields left out stay as they
+    are."""
+    selectors.research_project_get(actor=request.auth, project_id=project_id)
+    services.research_project_edit(
+        actor=request.auth,
+        project_id=project_id,
+        source=AuditSource.API,
+        **changed_fields(payload),
+    )
+    return selectors.research_project_get(actor=request.auth, project_id=project_id)
 
 
 # --- /evidence-gaps -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Reads on partner records with their visibility rules, one module per area."""
 
 from sdg87.partners.selectors.action_groups import (
+    action_group_for_edit,
     action_group_get,
     action_group_list,
     action_groups_of,
@@ -10,7 +11,9 @@ from sdg87.partners.selectors.organisations import (
     application_get,
     application_list,
     applications_of,
+    approved_organisation_ids,
     organisation_choices,
+    organisation_choices_for,
     organisation_duplicates,
     organisation_for_edit,
     organisation_get,
@@ -39,14 +42,17 @@ from sdg87.partners.selectors.research import (
 __all__ = [
     "GAP_DIMENSIONS",
     "GapMap",
+    "action_group_for_edit",
     "action_group_get",
     "action_group_list",
     "action_groups_of",
     "application_get",
     "application_list",
     "applications_of",
+    "approved_organisation_ids",
     "evidence_gap_map",
     "organisation_choices",
+    "organisation_choices_for",
     "organisation_duplicates",
     "organisation_for_edit",
     "organisation_get",

@@ -1,9 +1,13 @@
-"""Reads on action groups (public)."""
+"""Reads on action groups (public; their documents through ``library_links``, which shows
+each caller only the library resources it may see)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from sdg87.accounts import permissions
 from sdg87.core.errors import NotFound
 from sdg87.partners.models import (
     ActionGroup,
@@ -48,6 +52,7 @@ def action_group_get(slug: str) -> ActionGroup:
                 ),
             ),
             "meetings",
+            "document_links",
         )
         .filter(slug=slug)
         .first()
@@ -55,6 +60,12 @@ def action_group_get(slug: str) -> ActionGroup:
     if group is None:
         raise NotFound(f"no action group {slug!r}", details={"slug": slug})
     return group
+
+
+def action_group_for_edit(*, actor: Any, slug: str | None) -> ActionGroup | None:
+    """The group a curator edits (``None``: a new one); ``PermissionDenied`` for others."""
+    permissions.require_curator(actor)
+    return action_group_get(slug) if slug is not None else None
 
 
 def action_groups_of(*, organisation_id: int) -> QuerySet[ActionGroupMembership]:

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from sdg87.accounts import permissions
-from sdg87.core.errors import NotFound, PermissionDenied
+from sdg87.accounts.roles import Role
+from sdg87.core.errors import InvalidInput, NotFound, PermissionDenied
 from sdg87.partners.models import Organisation, OrganisationAlias, OrganisationStatus
 from sdg87.partners.names import (
     NameMatch,
@@ -119,6 +120,30 @@ def organisation_duplicates(
 def organisation_choices() -> QuerySet[Organisation]:
     """Approved organisations for pick lists."""
     return Organisation.objects.filter(status=OrganisationStatus.APPROVED).order_by("name")
+
+
+def approved_organisation_ids(slugs: list[str], *, field: str) -> list[int]:
+    """The ids of approved partners named by slug; ``InvalidInput`` naming ``field`` lists
+    the slugs that are no approved partner (a pending application is not told apart)."""
+    wanted = sorted({slug.strip() for slug in slugs if slug.strip()})
+    found = dict(organisation_choices().filter(slug__in=wanted).values_list("slug", "pk"))
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise InvalidInput(
+            "unknown partner organisation",
+            details={field: f"no approved partner {', '.join(unknown)}"},
+        )
+    return [found[slug] for slug in wanted]
+
+
+def organisation_choices_for(actor: Any) -> list[tuple[int, str]]:
+    """The approved organisations ``actor`` may act for, as (id, name) pick-list choices:
+    every one for curators, its own for a partner editor, none for anyone else."""
+    organisations = organisation_choices()
+    if not permissions.is_curator(actor):
+        own = actor.organisation_id if permissions.role_of(actor) == Role.PARTNER_EDITOR else None
+        organisations = organisations.filter(pk=own) if own is not None else organisations.none()
+    return [(organisation.pk, organisation.name) for organisation in organisations]
 
 
 def organisation_for_edit(*, actor: Any, slug: str) -> Organisation:

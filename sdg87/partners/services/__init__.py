@@ -3,8 +3,11 @@ writes an audit row in its transaction. Import from here: ``services.pledge_crea
 
 from sdg87.partners.services.action_groups import (
     action_group_create,
+    action_group_document_attach,
+    action_group_document_detach,
     action_group_member_add,
     action_group_member_remove,
+    action_group_update,
     meeting_record,
     work_plan_item_create,
     work_plan_item_update,
@@ -35,8 +38,11 @@ __all__ = [
     "ORGANISATION_AUDIT_FIELDS",
     "EvidenceFile",
     "action_group_create",
+    "action_group_document_attach",
+    "action_group_document_detach",
     "action_group_member_add",
     "action_group_member_remove",
+    "action_group_update",
     "applicant_can_be_made_editor",
     "meeting_record",
     "organisation_aliases_load_bundled",

@@ -147,6 +147,15 @@ def required_text(value: str | None, *, field: str, max_length: int | None = Non
     return text
 
 
+def optional_text(value: str | None, *, field: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise InvalidInput(
+            f"{field} is too long", details={field: f"at most {max_length} characters"}
+        )
+    return text
+
+
 def choice(value: str, choices: type[models.TextChoices], *, field: str) -> str:
     if value not in choices.values:
         raise InvalidInput(

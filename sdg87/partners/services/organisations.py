@@ -127,13 +127,17 @@ def _curator_addresses() -> list[str]:
 
 def _new_organisation(
     *,
+    actor: Any,
     name: str,
     kind: str,
     acronym: str,
     website: str,
     country_code: str | None,
     description: str,
+    duplicate_override_reason: str,
 ) -> Organisation:
+    """A checked, unsaved organisation; a likely duplicate of a registered or pending one
+    is refused (``Conflict`` naming it) unless a curator says why it is not one."""
     name = inputs.required_text(name, field="name", max_length=255)
     acronym = (acronym or "").strip()
     organisation = Organisation(
@@ -146,7 +150,26 @@ def _new_organisation(
         slug=next_free_slug(name),
     )
     inputs.validated(organisation, exclude=["logo"])
+    organisation.duplicate_override_reason = _guard_duplicates(
+        actor=actor,
+        name=organisation.name,
+        acronym=organisation.acronym,
+        override_reason=duplicate_override_reason,
+    )
     return organisation
+
+
+def _audit_new(
+    *, actor: Any, organisation: Organisation, action: str, source: str, comment: str
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        instance=organisation,
+        after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
+        source=source,
+        comment=comment,
+    )
 
 
 # --- services ---------------------------------------------------------------------------
@@ -168,26 +191,21 @@ def organisation_create(
     """Register an approved partner organisation (curators)."""
     permissions.require_curator(actor)
     organisation = _new_organisation(
+        actor=actor,
         name=name,
         kind=kind,
         acronym=acronym,
         website=website,
         country_code=country_code,
         description=description,
-    )
-    organisation.duplicate_override_reason = _guard_duplicates(
-        actor=actor,
-        name=organisation.name,
-        acronym=organisation.acronym,
-        override_reason=duplicate_override_reason,
+        duplicate_override_reason=duplicate_override_reason,
     )
     organisation.status = OrganisationStatus.APPROVED
     organisation.save()
-    audit_record(
+    _audit_new(
         actor=actor,
+        organisation=organisation,
         action="create",
-        instance=organisation,
-        after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
         source=source,
         comment=organisation.duplicate_override_reason,
     )
@@ -218,29 +236,24 @@ def organisation_apply(
             code="already_a_partner",
         )
     organisation = _new_organisation(
+        actor=actor,
         name=name,
         kind=kind,
         acronym=acronym,
         website=website,
         country_code=country_code,
         description=description,
-    )
-    organisation.duplicate_override_reason = _guard_duplicates(
-        actor=actor,
-        name=organisation.name,
-        acronym=organisation.acronym,
-        override_reason=duplicate_override_reason,
+        duplicate_override_reason=duplicate_override_reason,
     )
     organisation.status = OrganisationStatus.APPLIED
     organisation.applicant = actor
     organisation.application_note = (application_note or "").strip()
     _store_logo(organisation, logo)
     organisation.save()
-    audit_record(
+    _audit_new(
         actor=actor,
+        organisation=organisation,
         action="apply",
-        instance=organisation,
-        after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
         source=source,
         comment=organisation.application_note,
     )

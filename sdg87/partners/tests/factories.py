@@ -4,6 +4,7 @@ never real-looking partners, except where a test is about a real organisation's 
 from __future__ import annotations
 
 import datetime
+from itertools import count
 from typing import Any
 
 import factory
@@ -16,6 +17,7 @@ from sdg87.accounts.tests.factories import (  # noqa: F401 (re-exported for the 
     country,
 )
 from sdg87.framework.models import Goal, Indicator, Target, Theme
+from sdg87.library.models import Resource
 from sdg87.partners.models import (
     ActionGroup,
     ActionGroupMembership,
@@ -24,6 +26,7 @@ from sdg87.partners.models import (
     ResearchProject,
 )
 
+_RESOURCE_NUMBERS = count(1)
 THEME_NAMES = {
     "forced-labour": "Forced labour",
     "child-labour": "Child labour",
@@ -108,3 +111,18 @@ class ResearchProjectFactory(factory.django.DjangoModelFactory):
     def themes(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             self.themes.set(extracted)
+
+
+def library_resource(
+    title: str = "Example report", *, status: str = "published", **fields: Any
+) -> Resource:
+    """A knowledge-library resource (not indexed for search), ``Example …`` titled."""
+    return Resource.objects.create(
+        title=title,
+        language="en",
+        year=2024,
+        status=status,
+        source="test:partners",
+        source_record_id=f"partners-document-{next(_RESOURCE_NUMBERS)}",
+        **fields,
+    )

@@ -129,7 +129,7 @@ def test_registering_similar_research_shows_a_published_resource_with_a_matching
     assert elsewhere == []
 
 
-def test_an_action_group_lists_no_document_until_resources_name_their_group(client):
+def test_a_members_resource_on_the_theme_is_no_group_document_until_attached(client):
     organisation = OrganisationFactory()
     group = ActionGroupFactory()
     membership(group, organisation)
@@ -137,6 +137,7 @@ def test_an_action_group_lists_no_document_until_resources_name_their_group(clie
 
     page = client.get(f"/en/partners/action-groups/{group.slug}/").content.decode()
 
-    assert library_links.action_group_documents(group_id=group.pk) == []
-    assert "do not record which action group they belong to" in page
+    assert library_links.action_group_documents(links=group.document_links.all(), actor=None) == []
+    assert "Example study by a member" not in page
+    assert "No document yet." in page
     assert f"/en/library/?theme={group.theme.slug}" in page

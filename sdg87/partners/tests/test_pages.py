@@ -171,7 +171,7 @@ def test_the_pledge_list_shows_lights_and_filters(client):
     assert "light-amber" in page
 
 
-def test_action_group_pages_show_members_work_plan_and_the_documents_seam(client):
+def test_action_group_pages_show_members_work_plan_and_an_empty_documents_section(client):
     group = ActionGroupFactory(name_en="Example group")
     chair = OrganisationFactory(name="Example Chair")
     membership(group, chair, "chair")
@@ -181,7 +181,7 @@ def test_action_group_pages_show_members_work_plan_and_the_documents_seam(client
     page = client.get(f"/en/partners/action-groups/{group.slug}/").content.decode()
     assert "Example Chair" in page
     assert "Example work-plan item" in page
-    assert "do not record which action group they belong to" in page
+    assert "No document yet." in page
 
 
 def test_a_member_updates_a_work_plan_item_from_the_group_page(client):

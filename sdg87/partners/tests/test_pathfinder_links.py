@@ -3,10 +3,10 @@
 import pytest
 
 from sdg87.core.errors import InvalidInput
-from sdg87.pathfinders.models import Priority, Roadmap
-from sdg87.pathfinders.tests import factories as pathfinder_factories
 from sdg87.partners import pathfinder_links, services
 from sdg87.partners.tests.factories import EditorFactory, OrganisationFactory, PledgeFactory
+from sdg87.pathfinders.models import Priority, Roadmap
+from sdg87.pathfinders.tests import factories as pathfinder_factories
 
 pytestmark = pytest.mark.django_db
 

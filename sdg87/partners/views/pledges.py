@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sdg87.accounts import permissions
 from sdg87.core.errors import InvalidInput
 from sdg87.core.models import AuditSource
 from sdg87.partners import access, pathfinder_links, selectors, services
@@ -52,17 +51,9 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "filtered": any(filters.values()),
         "lights": Staleness,
-        "can_pledge": _organisation_choices(request.user) != [],
+        "can_pledge": selectors.organisation_choices_for(request.user) != [],
     }
     return render(request, "partners/pledge_list.html", context)
-
-
-def _organisation_choices(actor: Any) -> list[tuple[int, str]]:
-    """The approved organisations the actor may pledge for."""
-    if permissions.is_curator(actor):
-        return [(o.pk, o.name) for o in selectors.organisation_choices()]
-    own = access.own_organisation_id(actor)
-    return [(o.pk, o.name) for o in selectors.organisation_choices().filter(pk=own)]
 
 
 @domain_errors
@@ -99,7 +90,7 @@ def _pledge_arguments(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def pledge_create(request: HttpRequest) -> HttpResponse:
-    organisations = _organisation_choices(request.user)
+    organisations = selectors.organisation_choices_for(request.user)
     if not organisations:
         return forbidden(
             request, _("Only the partner editors of an approved organisation record pledges.")

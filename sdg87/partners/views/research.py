@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sdg87.accounts import permissions
 from sdg87.core.errors import Conflict, InvalidInput
 from sdg87.core.i18n import current_language
 from sdg87.core.models import AuditSource
@@ -51,7 +50,7 @@ def research_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, projects),
         "query": query_without_page(request),
         "filtered": any(filters.values()) or bool(region),
-        "can_register": bool(_organisation_choices(request.user)),
+        "can_register": bool(selectors.organisation_choices_for(request.user)),
     }
     return render(request, "partners/research_list.html", context)
 
@@ -65,13 +64,6 @@ def research_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "similar": list(project.similar_projects.all()),
     }
     return render(request, "partners/research_detail.html", context)
-
-
-def _organisation_choices(actor: Any) -> list[tuple[int, str]]:
-    if permissions.is_curator(actor):
-        return [(o.pk, o.name) for o in selectors.organisation_choices()]
-    own = access.own_organisation_id(actor)
-    return [(o.pk, o.name) for o in selectors.organisation_choices().filter(pk=own)]
 
 
 def _similar_context(
@@ -106,7 +98,7 @@ def _similar_context(
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def research_register(request: HttpRequest) -> HttpResponse:
-    organisations = _organisation_choices(request.user)
+    organisations = selectors.organisation_choices_for(request.user)
     if not organisations:
         return forbidden(
             request, _("Only the partner editors of an approved organisation register research.")
