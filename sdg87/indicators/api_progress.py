@@ -23,6 +23,13 @@ class ProgressQuery(Schema):
 class ProgressSeriesRefOut(Schema):
     series: str = Field(..., description='Series code (e.g. SL_TLF_CHLDEC), "" when none')
     unit: str = Field(..., description='Unit as published, "" when none')
+    breakdown: dict[str, str] = Field(
+        ...,
+        description=(
+            'Dimensions of the rows assessed: {} for totals; e.g. {"AGE": "Y5T17"} when the '
+            "source has no total and that breakdown stands for the whole population"
+        ),
+    )
 
 
 class ProgressGoalOut(Schema):
@@ -65,6 +72,13 @@ class ProgressSeriesResultBase(Schema):
     method: str = Field(..., description="open_sdg or unsd")
     series: str
     unit: str
+    breakdown: dict[str, str] = Field(
+        ...,
+        description=(
+            'Dimensions of the rows assessed: {} for totals; e.g. {"AGE": "Y5T17"} when the '
+            "source has no total and that breakdown stands for the whole population"
+        ),
+    )
     observations: int
     first_year: int
     last_year: int
@@ -185,6 +199,13 @@ class ProgressOutlookOut(Schema):
 class ProgressSeriesOutlookOut(Schema):
     series: str
     unit: str
+    breakdown: dict[str, str] = Field(
+        ...,
+        description=(
+            'Dimensions of the rows assessed: {} for totals; e.g. {"AGE": "Y5T17"} when the '
+            "source has no total and that breakdown stands for the whole population"
+        ),
+    )
     observations: int
     first_year: int
     last_year: int
@@ -197,7 +218,9 @@ class IndicatorProgressOut(Schema):
     country: str = Field(..., description="ISO3")
     country_name: str
     goal: ProgressGoalOut
-    observations: int = Field(..., description="Observations (totals) assessed")
+    observations: int = Field(
+        ..., description="Observations assessed (totals, or the breakdown standing for them)"
+    )
     headline_series: ProgressSeriesRefOut | None = None
     methods: ProgressMethodsOut
     years_to_target: float | None = Field(None, description="Headline series, CAGR form")
@@ -213,10 +236,11 @@ class IndicatorProgressOut(Schema):
     response=IndicatorProgressOut,
     summary="A country's progress on an indicator, by the Open SDG and UNSD methods",
     description=(
-        "Each method's status, score and components for the country's totals (one result per "
-        "series code and unit, and the indicator-level aggregate), the years to target at the "
-        "current rate and the rate now required. Unknown indicator or country: 404; a missing "
-        "or malformed `country`: 422."
+        "Each method's status, score and components for the country's headline values (its "
+        "totals, or where a series has none the breakdown that stands for the whole population, "
+        "named in `breakdown`; one result per series code and unit, and the indicator-level "
+        "aggregate), the years to target at the current rate and the rate now required. "
+        "Unknown indicator or country: 404; a missing or malformed `country`: 422."
     ),
 )
 def indicator_progress(

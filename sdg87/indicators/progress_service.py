@@ -1,16 +1,19 @@
 """A country's progress on an indicator, by both published methods (the pure ``progress`` module).
 
 One logic layer for the CLI (``sdg87 progress``), the API (``/api/v1/indicators/{code}/progress``)
-and the pages: :func:`indicator_progress` reads the country's totals (observations whose
-``dimensions_key`` is ""), makes one series per (series code, unit), assesses each with both
-methods and aggregates them as each method defines; :func:`progress_document` turns the result
-into the JSON document both interfaces return.
+and the pages: :func:`indicator_progress` reads the country's observations, keeps the headline
+rows of each (series code, unit) — its totals, or where it has none the breakdown that stands
+for the whole population (the rule of :mod:`sdg87.indicators.headline`) — assesses each series
+with both methods and aggregates them as each method defines; :func:`progress_from_rows` does
+the same on rows already read (the country page reads them once for every indicator);
+:func:`progress_document` turns the result into the JSON document both interfaces return, with
+the breakdown used for each series (``{}`` for totals).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -21,6 +24,7 @@ from sdg87.core.errors import Conflict, InvalidInput, NotFound
 from sdg87.countries.models import Country
 from sdg87.countries.selectors import country_get
 from sdg87.indicators import progress
+from sdg87.indicators.headline import headlines_by_series
 from sdg87.indicators.models import Indicator, Observation
 
 ISO3 = re.compile(r"[A-Za-z]{3}")
@@ -62,7 +66,8 @@ def label_key(method: progress.Method, status: str) -> str:
 
 @dataclass(frozen=True)
 class SeriesProgress:
-    """One series of the country (a series code and a unit, totals only) and its assessment."""
+    """One series of the country (a series code and a unit, its headline rows only) and its
+    assessment."""
 
     series: str
     unit: str
@@ -70,6 +75,9 @@ class SeriesProgress:
     first_year: int
     last_year: int
     assessment: progress.SeriesAssessment
+    breakdown: dict[str, str] = field(default_factory=dict)
+    """The dimensions of the rows assessed: ``{}`` for totals, e.g. ``{"AGE": "Y5T17"}`` when
+    the source has no total and that breakdown stands for it."""
 
 
 @dataclass(frozen=True)
@@ -128,19 +136,50 @@ def country_for_progress(iso3: str) -> Country:
     return country_get(text)
 
 
-def _country_totals(indicator: Indicator, country: Country) -> dict[tuple[str, str], list]:
-    """The country's totals for the indicator, as points grouped by (series code, unit)."""
-    rows = (
-        Observation.objects.filter(indicator=indicator, country=country, dimensions_key="")
-        .order_by("series", "unit", "year")
-        .values_list("series", "unit", "year", "value", "lower_bound", "upper_bound")
+OBSERVATION_FIELDS = (
+    "series",
+    "unit",
+    "year",
+    "period",
+    "value",
+    "lower_bound",
+    "upper_bound",
+    "dimensions_key",
+)
+"""What :func:`progress_from_rows` reads of each observation (``QuerySet.values``)."""
+
+
+def country_rows(indicator: Indicator, country: Country) -> list[dict[str, Any]]:
+    """The country's observations of the indicator, every disaggregation, by year."""
+    return list(
+        Observation.objects.filter(indicator=indicator, country=country)
+        .order_by("series", "unit", "year", "period")
+        .values(*OBSERVATION_FIELDS)
     )
-    groups: dict[tuple[str, str], list[progress.Point]] = defaultdict(list)
-    for series, unit, year, value, lower, upper in rows:
-        groups[(series, unit)].append(
-            progress.Point(year=year, value=value, lower=lower, upper=upper)
+
+
+def _headline_series(
+    rows: Iterable[Mapping[str, Any]],
+) -> dict[tuple[str, str], tuple[list[progress.Point], dict[str, str]]]:
+    """The headline points of each (series code, unit) and the breakdown they come from."""
+    ordered = sorted(rows, key=lambda row: (row["series"], row["unit"], row["year"], row["period"]))
+    return {
+        key: (
+            [
+                progress.Point(
+                    year=row["year"],
+                    value=row["value"],
+                    lower=row["lower_bound"],
+                    upper=row["upper_bound"],
+                )
+                for row in headline.rows
+            ],
+            headline.breakdown,
         )
-    return groups
+        for key, headline in headlines_by_series(
+            ordered, key=lambda row: (row["series"], row["unit"])
+        ).items()
+    }
 
 
 def goal_of(indicator: Indicator, unit: str = "") -> progress.Goal:
@@ -162,9 +201,18 @@ def indicator_progress(*, indicator_code: str, country_iso3: str) -> IndicatorPr
     """
     indicator = indicator_for_progress(indicator_code)
     country = country_for_progress(country_iso3)
+    return progress_from_rows(indicator, country, country_rows(indicator, country))
+
+
+def progress_from_rows(
+    indicator: Indicator, country: Country, rows: Iterable[Mapping[str, Any]]
+) -> IndicatorProgress:
+    """:func:`indicator_progress` on the country's observations already read (mappings with
+    :data:`OBSERVATION_FIELDS`, every disaggregation): no query. ``Conflict`` when a series
+    has two values for one year."""
     goal = goal_of(indicator)
     series: list[SeriesProgress] = []
-    for (code, unit), points in _country_totals(indicator, country).items():
+    for (code, unit), (points, breakdown) in _headline_series(rows).items():
         try:
             assessment = progress.assess_series(points, goal_of(indicator, unit))
         except progress.DuplicateYearsError as exc:
@@ -182,6 +230,7 @@ def indicator_progress(*, indicator_code: str, country_iso3: str) -> IndicatorPr
                 first_year=min(point.year for point in points),
                 last_year=max(point.year for point in points),
                 assessment=assessment,
+                breakdown=breakdown,
             )
         )
     return IndicatorProgress(
@@ -217,10 +266,17 @@ def _result_fields(result: progress.OpenSdgResult | progress.UnsdResult) -> dict
     return document
 
 
+def _headline_ref(item: SeriesProgress | None) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {"series": item.series, "unit": item.unit, "breakdown": dict(item.breakdown)}
+
+
 def _series_ref(item: SeriesProgress) -> dict[str, Any]:
     return {
         "series": item.series,
         "unit": item.unit,
+        "breakdown": dict(item.breakdown),
         "observations": item.observations,
         "first_year": item.first_year,
         "last_year": item.last_year,
@@ -288,9 +344,7 @@ def _method_document(
         "series_count": aggregate.series_count,
         "series_assessed": aggregate.series_assessed,
         "robust": all(check.robust for check in checks) if checks else None,
-        "headline_series": (
-            {"series": headline.series, "unit": headline.unit} if headline else None
-        ),
+        "headline_series": _headline_ref(headline),
     }
     headline_result = next((result for item, result in results if item is headline), None)
     components = _result_fields(headline_result) if headline_result else {}
@@ -322,9 +376,7 @@ def progress_document(result: IndicatorProgress) -> dict[str, Any]:
             "base_year": result.goal.base_year,
         },
         "observations": sum(item.observations for item in result.series),
-        "headline_series": (
-            {"series": headline.series, "unit": headline.unit} if headline else None
-        ),
+        "headline_series": _headline_ref(headline),
         "methods": {
             progress.Method.OPEN_SDG.value: _method_document(
                 progress.Method.OPEN_SDG,

@@ -63,6 +63,10 @@ def country_profile(
                 "latest_period": item.latest_period or None,
                 "latest_value": item.latest_value,
                 "latest_label": item.latest_label,
+                # the breakdown standing for a missing total ({} for a total, None without a
+                # headline value) and how it reads: "Age: 5–17 (AGE=Y5T17)"
+                "headline_breakdown": item.breakdown,
+                "headline_breakdown_label": item.breakdown_label,
                 "unit": item.unit,
                 "data_points": item.data_points,
                 "progress": _progress_statuses(progress),

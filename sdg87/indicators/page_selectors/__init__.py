@@ -3,9 +3,10 @@
 (:mod:`.country_data`), the progress badges (:mod:`.progress_badges`) and how values and
 disaggregations read (:mod:`.labels`).
 
-Each read runs a fixed number of queries whatever the amount of data (the country section adds
-the progress service's three per indicator with data) and returns plain dataclasses or
-dictionaries ready for a template or for ``json_script``.
+Each read runs a fixed number of queries whatever the amount of data (the country section two,
+however many indicators the country has) and returns plain dataclasses or dictionaries ready for
+a template or for ``json_script``. Every headline value (latest value, map, progress, the chart's
+first selection) is chosen by one rule, :mod:`sdg87.indicators.headline`.
 """
 
 from sdg87.indicators.page_selectors.country_data import CountryData, CountryIndicator, country_data

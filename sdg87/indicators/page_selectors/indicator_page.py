@@ -15,12 +15,15 @@ from django.utils.translation import gettext_lazy
 
 from sdg87.core.errors import NotFound
 from sdg87.core.i18n import UI_LANGUAGES, current_language
+from sdg87.countries.models import Country
+from sdg87.indicators.headline import headlines_by_series
 from sdg87.indicators.importers.base import normalise_indicator_code
 from sdg87.indicators.models import Indicator, NationalMetadata, Observation
 from sdg87.indicators.page_selectors.labels import (
     SERIES_KEY,
     TOTAL,
     UNIT_KEY,
+    breakdown_label,
     dimension_label,
     dimension_value_label,
     format_value,
@@ -70,7 +73,14 @@ class MapYear:
     series: str
     unit: str
     rows: list[dict[str, Any]]
-    """``{"iso3", "name", "value", "label", "period"}`` sorted by country name."""
+    """``{"iso3", "name", "value", "label", "period", "breakdown"}`` sorted by country name;
+    ``breakdown`` says which breakdown stands for the total where the source has none ("" for a
+    total)."""
+
+    @property
+    def from_breakdown(self) -> list[dict[str, Any]]:
+        """The rows whose value is a breakdown standing for a missing total."""
+        return [row for row in self.rows if row["breakdown"]]
 
     def payload(self, missing_label: str) -> dict[str, Any]:
         return {
@@ -78,7 +88,13 @@ class MapYear:
             "unit": self.unit,
             "missing_label": missing_label,
             "values": {
-                row["iso3"]: {"value": row["value"], "label": row["label"], "name": row["name"]}
+                row["iso3"]: {
+                    "value": row["value"],
+                    "label": (
+                        f"{row['label']} ({row['breakdown']})" if row["breakdown"] else row["label"]
+                    ),
+                    "name": row["name"],
+                }
                 for row in self.rows
             },
         }
@@ -291,35 +307,52 @@ def _dimensions(rows: list[dict[str, Any]]) -> list[Dimension]:
 
 
 def _default_selection(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """The combination shown first: the totals of the richest series, else the richest
+    """The combination shown first: the headline (:mod:`sdg87.indicators.headline`: the
+    totals, else the breakdown standing for them) of the richest series, else the richest
     combination, so that the first chart is never empty."""
     if not rows:
         return {}
+    headlines = headlines_by_series(rows, key=lambda row: (row["series"], row["unit"]))
+    if headlines:
+        series, unit = max(headlines, key=lambda pair: (len(headlines[pair].rows), pair))
+        return {
+            **headlines[(series, unit)].rows[0]["dimensions"],
+            SERIES_KEY: series,
+            UNIT_KEY: unit,
+        }
     combinations = Counter(tuple(sorted(row["keys"].items())) for row in rows)
-    totals = {
-        combination: count
-        for combination, count in combinations.items()
-        if all(key in (SERIES_KEY, UNIT_KEY) for key, _value in combination)
-    }
-    pool = totals or combinations
-    best = max(pool, key=lambda combination: (pool[combination], combination))
+    best = max(combinations, key=lambda combination: (combinations[combination], combination))
     return dict(best)
 
 
 def map_by_year(indicator: Indicator, year: int | None = None) -> MapYear:
-    """Country totals (no disaggregation) of the series and unit reported by the most countries,
-    for ``year`` or, by default, the latest year with at least half the best year's countries."""
-    country_years = (
-        Observation.objects.filter(indicator=indicator, country__isnull=False, dimensions_key=TOTAL)
-        .values_list("series", "unit", "area_code", "year")
-        .distinct()
-        .order_by()
+    """Country headline values (:mod:`sdg87.indicators.headline`: the totals, else the
+    breakdown standing for them, named in each row's ``breakdown``) of the series and unit
+    reported by the most countries, for ``year`` or, by default, the latest year with at least
+    half the best year's countries. Two queries: the observations, the countries' names."""
+    language = current_language()
+    observations = (
+        Observation.objects.filter(indicator=indicator, country__isnull=False)
+        .order_by("area_code", "series", "unit", "year", "period")
+        .values(
+            "area_code",
+            "series",
+            "unit",
+            "year",
+            "period",
+            "value",
+            "dimensions_key",
+        )
+    )
+    headlines = headlines_by_series(
+        observations, key=lambda row: (row["series"], row["unit"], row["area_code"])
     )
     countries: dict[tuple[str, str], set[str]] = defaultdict(set)
     per_year: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-    for series_code, unit_code, area_code, observed_year in country_years:
+    for (series_code, unit_code, area_code), headline in headlines.items():
         countries[(series_code, unit_code)].add(area_code)
-        per_year[(series_code, unit_code)][observed_year] += 1
+        for observed_year in {row["year"] for row in headline.rows}:
+            per_year[(series_code, unit_code)][observed_year] += 1
     if not countries:
         return MapYear(years=[], year=None, series="", unit="", rows=[])
     series, unit = max(
@@ -331,29 +364,30 @@ def map_by_year(indicator: Indicator, year: int | None = None) -> MapYear:
     if year not in by_year:
         best = max(by_year.values())
         year = max(y for y, count in by_year.items() if count * 2 >= best)
-    language = current_language()
-    observations = (
-        Observation.objects.filter(
-            indicator=indicator,
-            country__isnull=False,
-            dimensions_key=TOTAL,
-            series=series,
-            unit=unit,
-            year=year,
+    shown = {
+        area_code: headline
+        for (series_code, unit_code, area_code), headline in headlines.items()
+        if (series_code, unit_code) == (series, unit)
+    }
+    names = {
+        country["iso3"]: country[f"name_{language}"] or country["name_en"]
+        for country in Country.objects.filter(iso3__in=shown).values(
+            "iso3", "name_en", f"name_{language}"
         )
-        .order_by("area_code", "period")
-        .values("area_code", "period", "value", "country__name_en", f"country__name_{language}")
-    )
+    }
     latest: dict[str, dict[str, Any]] = {}
-    for observation in observations:
-        name = observation[f"country__name_{language}"] or observation["country__name_en"]
-        latest[observation["area_code"]] = {
-            "iso3": observation["area_code"],
-            "name": name,
-            "value": observation["value"],
-            "label": format_value(observation["value"]),
-            "period": observation["period"],
-        }
+    for area_code, headline in shown.items():
+        for observation in headline.rows:  # by period: the last of the year is kept
+            if observation["year"] != year:
+                continue
+            latest[area_code] = {
+                "iso3": area_code,
+                "name": names.get(area_code, area_code),
+                "value": observation["value"],
+                "label": format_value(observation["value"]),
+                "period": observation["period"],
+                "breakdown": breakdown_label(headline.breakdown),
+            }
     rows = sorted(latest.values(), key=lambda row: natural_key(row["name"]))
     return MapYear(years=years, year=year, series=series, unit=unit, rows=rows)
 

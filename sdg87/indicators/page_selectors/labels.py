@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
+from sdg87.indicators.headline import breakdown_code
+
 SERIES_KEY = "__series"
 UNIT_KEY = "__unit"
 TOTAL = ""
@@ -69,6 +71,19 @@ def dimension_value_label(key: str, value: str) -> str:
         if match := AGE_FROM.fullmatch(value):
             return f"{match.group(1)}+"
     return value
+
+
+def breakdown_label(breakdown: dict[str, str]) -> str:
+    """How a breakdown standing for the headline reads: "Age: 5–17 (AGE=Y5T17)", the codes
+    as published added where a value reads differently; "" for totals."""
+    if not breakdown:
+        return ""
+    names = sorted(breakdown)
+    values = {name: dimension_value_label(name, breakdown[name]) for name in names}
+    readable = "; ".join(f"{dimension_label(name)}: {values[name]}" for name in names)
+    if all(values[name] == breakdown[name] for name in names):
+        return readable  # "Age: aged 5-17 years" reads as published
+    return f"{readable} ({breakdown_code(breakdown)})"
 
 
 def natural_key(text: str) -> tuple[Any, ...]:

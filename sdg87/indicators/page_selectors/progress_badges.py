@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sdg87.core.errors import DomainError
+from sdg87.countries.models import Country
 from sdg87.indicators import progress_service
 from sdg87.indicators.models import Indicator
-from sdg87.indicators.page_selectors.labels import format_value
+from sdg87.indicators.page_selectors.labels import breakdown_label, format_value
 
 PROGRESS_TONES = {
     "target_achieved": "good",
@@ -68,6 +70,9 @@ class ProgressSummary:
     years_to_target: str
     required_annual_rate: str
     problem: str = ""
+    headline_breakdown: str = ""
+    """The breakdown assessed when the source has no total ("Age: 5–17 (AGE=Y5T17)"); "" for
+    totals."""
 
 
 def _percent(value: float | None) -> str:
@@ -128,22 +133,38 @@ def progress_summary(document: dict[str, Any]) -> ProgressSummary:
         ),
         years_to_target="" if years is None else format_value(years),
         required_annual_rate=_percent(document.get("required_annual_rate")),
+        headline_breakdown=breakdown_label(headline.get("breakdown") or {}),
+    )
+
+
+def _problem(exc: DomainError) -> ProgressSummary:
+    return ProgressSummary(
+        badges=[],
+        headline_series="",
+        years_to_target="",
+        required_annual_rate="",
+        problem=exc.message,
     )
 
 
 def country_progress(indicator: Indicator, iso3: str) -> ProgressSummary:
-    """Both methods' assessment of the country's totals, by ``progress_service`` (three
-    queries); a problem (e.g. two values for one year) is reported, not raised."""
+    """Both methods' assessment of the country's headline values, by ``progress_service``
+    (three queries); a problem (e.g. two values for one year) is reported, not raised."""
     try:
         result = progress_service.indicator_progress(
             indicator_code=indicator.code, country_iso3=iso3
         )
     except DomainError as exc:
-        return ProgressSummary(
-            badges=[],
-            headline_series="",
-            years_to_target="",
-            required_annual_rate="",
-            problem=exc.message,
-        )
+        return _problem(exc)
+    return progress_summary(progress_service.progress_document(result))
+
+
+def country_progress_from_rows(
+    indicator: Indicator, country: Country, rows: Iterable[Mapping[str, Any]]
+) -> ProgressSummary:
+    """:func:`country_progress` on observations already read (no query)."""
+    try:
+        result = progress_service.progress_from_rows(indicator, country, rows)
+    except DomainError as exc:
+        return _problem(exc)
     return progress_summary(progress_service.progress_document(result))

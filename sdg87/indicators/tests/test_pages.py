@@ -24,6 +24,7 @@ NAMES = {
     "FRA": ("FR", "250", "France", "France", "Francia"),
     "BRA": ("BR", "076", "Brazil", "Brésil", "Brasil"),
     "DEU": ("DE", "276", "Germany", "Allemagne", "Alemania"),
+    "KGZ": ("KG", "417", "Kyrgyzstan", "Kirghizistan", "Kirguistán"),
 }
 
 
@@ -448,3 +449,122 @@ def test_country_page_says_when_no_indicator_is_loaded(client):
 
     assert "No indicator is loaded yet." in html
     assert "Every indicator of the catalogue has data" not in html
+
+
+# --- a series without a total: a breakdown stands for it ---------------------------------------
+
+
+@pytest.fixture
+def kyrgyz_sdmx_file(child_labour) -> Indicator:
+    """As Kyrgyzstan's SDMX file: AGE=Y5T17 on every headline row, no row without dimensions."""
+    kyrgyzstan = make_country("KGZ")
+    for year, value in [(2014, 25.8), (2018, 26.7), (2023, 19.6)]:
+        series = {"series": "SL_TLF_CHLDEC", "unit": "PT"}
+        observe(child_labour, kyrgyzstan, year, value, **series, AGE="Y5T17")
+        observe(child_labour, kyrgyzstan, year, value + 5, **series, AGE="Y15T17")
+        observe(child_labour, kyrgyzstan, year, value - 5, **series, AGE="Y5T11")
+        observe(child_labour, kyrgyzstan, year, 15.5, **series, AGE="Y5T17", REF_AREA="KG02")
+    return child_labour
+
+
+def test_country_data_uses_the_widest_age_band_when_there_is_no_total(kyrgyz_sdmx_file):
+    data = page_selectors.country_data(Country.objects.get(iso3="KGZ"))
+
+    (row,) = data.with_data
+    assert (row.latest_value, row.latest_period, row.unit) == (19.6, "2023", "PT")
+    assert row.breakdown == {"AGE": "Y5T17"}
+    assert row.breakdown_label == "Age: 5–17 (AGE=Y5T17)"
+    assert row.progress is not None
+    assert {badge.status for badge in row.progress.badges} == {
+        "limited_progress",
+        "acceleration_needed",
+    }
+
+
+def test_country_data_names_no_breakdown_for_totals(child_labour):
+    (row,) = page_selectors.country_data(Country.objects.get(iso3="KEN")).with_data
+
+    assert (row.breakdown, row.breakdown_label) == ({}, "")
+
+
+def test_country_page_shows_the_value_with_the_breakdown_it_comes_from(client, kyrgyz_sdmx_file):
+    html = client.get("/en/countries/KGZ/").content.decode()
+
+    assert "19.6" in html
+    assert "breakdown used as headline: Age: 5–17 (AGE=Y5T17)" in html
+    assert "disaggregated only" not in html
+    assert "Limited progress" in html
+
+
+def test_country_profile_api_has_the_latest_value_of_the_breakdown(client, kyrgyz_sdmx_file):
+    profile = client.get("/api/v1/countries/KGZ").json()
+
+    (indicator,) = profile["indicators"]
+    assert indicator["latest_value"] == 19.6
+    assert indicator["progress"] == {"open_sdg": "limited_progress", "unsd": "acceleration_needed"}
+
+
+def test_indicator_map_shows_the_breakdown_standing_for_a_missing_total(client, kyrgyz_sdmx_file):
+    html = client.get("/en/indicators/8.7.1/map/", {"year": "2018"}).content.decode()
+
+    map_data = json.loads(
+        re.search(
+            r'<script id="indicator-map-data" type="application/json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    assert map_data["values"]["KGZ"]["value"] == 26.7
+    assert map_data["values"]["KGZ"]["label"] == "26.7 (Age: 5–17 (AGE=Y5T17))"
+    assert map_data["values"]["KEN"]["label"] == "25.5"
+    assert "For 1 of them the source publishes no total" in html
+    assert "breakdown used as headline: Age: 5–17 (AGE=Y5T17)" in html
+
+
+def test_indicator_page_first_shows_the_breakdown_standing_for_a_missing_total(
+    client, kyrgyz_sdmx_file
+):
+    html = client.get("/en/indicators/8.7.1/", {"country": "KGZ"}).content.decode()
+
+    page = page_selectors.indicator_page("8.7.1", area_code="KGZ")
+    assert {dimension.key: dimension.selected for dimension in page.series.dimensions} == {
+        "AGE": "Y5T17",
+        "REF_AREA": "",
+    }
+    assert "The source publishes no total: the breakdown Age: 5–17 (AGE=Y5T17)" in html
+    assert 'data-status="limited_progress"' in html
+
+
+def test_country_data_runs_two_queries_whatever_the_number_of_indicators(
+    child_labour, django_assert_num_queries
+):
+    kenya = Country.objects.get(iso3="KEN")
+    with django_assert_num_queries(2):
+        page_selectors.country_data(kenya)
+
+    for number in range(12):
+        indicator = make_indicator(f"agreed-{number}", target=None, kind=Indicator.Kind.AGREED)
+        for year in (2016, 2019, 2022):
+            observe(indicator, kenya, year, number + year / 1000)
+            observe(indicator, kenya, year, number, sex="F")
+
+    with django_assert_num_queries(2):
+        data = page_selectors.country_data(kenya)
+    assert len(data.with_data) == 13
+    assert all(row.progress and row.progress.badges for row in data.with_data)
+
+
+def test_country_page_query_count_does_not_grow_with_the_indicators(client, child_labour):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kenya = Country.objects.get(iso3="KEN")
+    client.get("/en/countries/KEN/")  # warm caches (session, site, translations)
+    with CaptureQueriesContext(connection) as one_indicator:
+        assert client.get("/en/countries/KEN/").status_code == 200
+    for number in range(10):
+        indicator = make_indicator(f"agreed-{number}", target=None, kind=Indicator.Kind.AGREED)
+        for year in (2016, 2022):
+            observe(indicator, kenya, year, number + 1, series="S", unit="number")
+    with CaptureQueriesContext(connection) as eleven_indicators:
+        assert client.get("/en/countries/KEN/").status_code == 200
+
+    assert len(eleven_indicators.captured_queries) == len(one_indicator.captured_queries)

@@ -102,6 +102,80 @@ def test_each_series_is_assessed_and_the_indicator_aggregates_them(child_labour,
     assert result.headline.unit == "%"
 
 
+def observe_by(indicator, country, year, value, **dimensions):
+    """An observation of SL_TLF_CHLDEC in PT with these dimensions (as the SDMX importer)."""
+    return observe(
+        indicator,
+        country,
+        year,
+        value,
+        series="SL_TLF_CHLDEC",
+        unit="PT",
+        dimensions=dimensions,
+        dimensions_key="|".join(f"{name}={dimensions[name]}" for name in sorted(dimensions)),
+    )
+
+
+@pytest.fixture
+def kyrgyz_sdmx_file(child_labour, kyrgyzstan):
+    """As Kyrgyzstan's national SDMX file: AGE on every row, no row without dimensions."""
+    for year, value in ((2014, 25.8), (2018, 26.7), (2023, 19.6)):
+        observe_by(child_labour, kyrgyzstan, year, value, AGE="Y5T17")
+        for band, share in (("Y5T11", 24.5), ("Y12T14", 25.0), ("Y15T17", 30.4)):
+            observe_by(child_labour, kyrgyzstan, year, share, AGE=band)
+        observe_by(child_labour, kyrgyzstan, year, 27.5, AGE="Y5T17", COMPOSITE_BREAKDOWN="_L")
+        observe_by(child_labour, kyrgyzstan, year, 15.5, AGE="Y5T17", REF_AREA="KG02")
+    return child_labour
+
+
+def test_without_totals_the_widest_age_band_is_assessed_and_named(kyrgyz_sdmx_file):
+    result = progress_service.indicator_progress(indicator_code="8.7.1", country_iso3="KGZ")
+
+    assert [(item.series, item.observations, item.breakdown) for item in result.series] == [
+        ("SL_TLF_CHLDEC", 3, {"AGE": "Y5T17"})
+    ]
+    # The same numbers as the totals of test_only_totals_are_assessed_one_series_per_code_and_unit.
+    assert result.series[0].assessment.open_sdg.progress_value == pytest.approx(0.0781830, 1e-4)
+    assert result.open_sdg.status == "limited_progress"
+    assert result.unsd.status == "acceleration_needed"
+    document = progress_service.progress_document(result)
+    assert document["headline_series"] == {
+        "series": "SL_TLF_CHLDEC",
+        "unit": "PT",
+        "breakdown": {"AGE": "Y5T17"},
+    }
+    assert document["methods"]["unsd"]["series"][0]["breakdown"] == {"AGE": "Y5T17"}
+    assert document["series"][0]["breakdown"] == {"AGE": "Y5T17"}
+
+
+def test_totals_are_named_with_an_empty_breakdown(kyrgyz_series):
+    document = progress_service.progress_document(
+        progress_service.indicator_progress(indicator_code="8.7.1", country_iso3="KGZ")
+    )
+
+    assert document["headline_series"]["breakdown"] == {}
+
+
+def test_age_bands_without_a_widest_one_are_still_unable_to_assess(child_labour, kyrgyzstan):
+    for year in (2015, 2020):
+        observe_by(child_labour, kyrgyzstan, year, 20.0, AGE="Y5T14")
+        observe_by(child_labour, kyrgyzstan, year, 30.0, AGE="Y15T17")
+
+    result = progress_service.indicator_progress(indicator_code="8.7.1", country_iso3="KGZ")
+
+    assert result.series == []
+    assert result.open_sdg.status == "no_result"
+
+
+def test_the_api_returns_the_breakdown_assessed(client, kyrgyz_sdmx_file):
+    response = client.get("/api/v1/indicators/8.7.1/progress", {"country": "KGZ"})
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["headline_series"]["breakdown"] == {"AGE": "Y5T17"}
+    assert document["methods"]["open_sdg"]["status"] == "limited_progress"
+
+
 def test_a_country_without_data_has_no_result(child_labour, kyrgyzstan):
     document = progress_service.progress_document(
         progress_service.indicator_progress(indicator_code="8.7.1", country_iso3="KGZ")
