@@ -285,20 +285,11 @@ class _ProgressLine:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from django.core.management import call_command
-
+    from sdg87.core.tasks import worker_run
     from sdg87.setup import check_database_ready
 
     check_database_ready()
-    call_command(
-        "db_worker",
-        queue_name="*",
-        interval=args.interval,
-        batch=args.batch,
-        reload=False,
-        startup_delay=not args.batch,
-        verbosity=1 if args.verbose else 0,
-    )
+    worker_run(interval=args.interval, batch=args.batch, verbose=args.verbose)
     return EXIT_OK
 
 

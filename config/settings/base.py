@@ -228,6 +228,10 @@ LIBRARY_LOAD_CORPUS = env.get_bool("LIBRARY_LOAD_CORPUS", True)
 # PATHFINDER_EXAMPLES=false so that a later load-data does not bring them back.
 PATHFINDER_EXAMPLES = env.get_bool("PATHFINDER_EXAMPLES", True)
 
+# A background task still marked running after this many seconds without progress, whose worker
+# cannot be checked on this host, is marked failed ("worker stopped before finishing").
+TASK_STALE_SECONDS = env.get_int("TASK_STALE_SECONDS", 3600)
+
 # --- Country profile PDF (sdg87.profiles.pdf) ------------------------------------
 # Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (Unicode text); without them the PDF
 # falls back to the built-in Helvetica, which shows characters outside Latin-1 as "?".

@@ -12,30 +12,43 @@ so curators can follow it (``/<lang>/library/tasks/``, ``GET /api/v1/tasks``).
 Progress is written with the caller's database connection. Work that runs in one
 transaction (an all-or-nothing import) shows its progress when it commits; work done in
 batches (a harvest page, a re-index batch) shows it after each batch.
+
+A worker that dies mid-task (``kill -9``, a crash, a reboot) cannot say so. Each worker runs
+under the id ``host:pid`` (:func:`worker_run`), which the queue records on the tasks it
+claims; when a worker starts, and before each task it runs, :func:`stale_tasks_fail` marks
+failed ("worker stopped before finishing") the running tasks whose worker process is gone
+(same host), or that have shown no progress for ``TASK_STALE_SECONDS`` (default 3600) when
+their worker cannot be checked. A curator may then queue it again
+(:func:`background_task_requeue`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task
+from django_tasks import task, task_backends
 from django_tasks.base import Task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
-from sdg87.core.audit import json_safe
-from sdg87.core.errors import DomainError, InvalidInput
-from sdg87.core.models import BackgroundTask, BackgroundTaskStatus
+from sdg87.core.audit import audit_record, json_safe
+from sdg87.core.errors import Conflict, DomainError, InvalidInput
+from sdg87.core.models import AuditSource, BackgroundTask, BackgroundTaskStatus
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +114,7 @@ def run_tracked(
     progress: ProgressCallback = (
         ProgressReporter(background_task_id) if background_task_id else _no_progress
     )
+    _recover_quietly()
     rows = BackgroundTask.objects.filter(pk=background_task_id)
     now = timezone.now()
     rows.update(status=BackgroundTaskStatus.RUNNING, started_at=now, updated_at=now)
@@ -177,7 +191,253 @@ def import_file_enqueue(
     )
 
 
+# --- tasks left running by a worker that is gone ------------------------------------------
+
+WORKER_STOPPED = "worker stopped before finishing"
+DEFAULT_STALE_SECONDS = 3600
+WORKER_ID_LENGTH = 64  # django-tasks-db's limit
+# How much earlier than a task's start its worker process may seem to have started (the boot
+# time in /proc/stat is rounded to the second).
+START_TIME_SLACK = 5.0
+
+
+class WorkerStopped(Exception):
+    """Recorded as the queue's exception when a task's worker died before finishing it."""
+
+
+@dataclass(frozen=True)
+class WorkerIdentity:
+    """A worker process as the queue knows it: ``host:pid`` (the worker id of the queue)."""
+
+    host: str
+    pid: int
+
+    @classmethod
+    def current(cls) -> WorkerIdentity:
+        return cls(host=socket.gethostname(), pid=os.getpid())
+
+    @classmethod
+    def parse(cls, text: str) -> WorkerIdentity | None:
+        """``"web-1:4242"`` → ``WorkerIdentity("web-1", 4242)``; ``None`` for other ids."""
+        host, _colon, pid = str(text or "").rpartition(":")
+        if not host or not pid.isdigit() or int(pid) <= 0:
+            return None
+        return cls(host=host, pid=int(pid))
+
+    def __str__(self) -> str:
+        pid = str(self.pid)
+        return f"{self.host[: WORKER_ID_LENGTH - len(pid) - 1]}:{pid}"
+
+    def is_local(self) -> bool:
+        return str(self) == str(WorkerIdentity(host=socket.gethostname(), pid=self.pid))
+
+
+def worker_is_alive(identity: WorkerIdentity, *, since: datetime.datetime | None = None) -> bool:
+    """Whether the worker process still runs (only answerable on its own host).
+
+    A process with that pid which started after ``since`` (the task's start) is another
+    process that reused the pid: the worker is gone.
+    """
+    try:
+        os.kill(identity.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, run by another user
+    except OSError:
+        return True  # cannot tell: assume alive
+    started = _process_started_at(identity.pid)
+    if since is not None and started is not None:
+        return started <= since.timestamp() + START_TIME_SLACK
+    return True
+
+
+def _process_started_at(pid: int) -> float | None:
+    """When process ``pid`` started, in seconds since the epoch (Linux ``/proc``; else None)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        ticks = float(stat.rsplit(")", 1)[1].split()[19])
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def _stale_seconds() -> float:
+    return float(getattr(settings, "TASK_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+
+
+def _queue_results() -> Any:
+    """The database queue's results (django-tasks-db), or ``None`` with another backend."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects
+
+
+def _worker_gone(
+    worker_ids: list[str],
+    *,
+    started_at: datetime.datetime | None,
+    last_sign_of_life: datetime.datetime | None,
+    now: datetime.datetime,
+    stale_after: float,
+) -> bool:
+    identity = WorkerIdentity.parse(worker_ids[-1]) if worker_ids else None
+    if identity is not None and identity.is_local():
+        return not worker_is_alive(identity, since=started_at)
+    if last_sign_of_life is None:
+        return False
+    return (now - last_sign_of_life).total_seconds() > stale_after
+
+
+def stale_tasks_fail(*, stale_after: float | None = None) -> list[int]:
+    """Mark failed the tasks left running by a worker that is gone; the ids of the
+    :class:`BackgroundTask` rows marked.
+
+    A task's worker is gone when it ran on this host and its process no longer exists, or —
+    when that cannot be checked (another host, an older worker id) — when the task has shown
+    no sign of life (progress, or its start) for ``stale_after`` seconds
+    (``settings.TASK_STALE_SECONDS``, default 3600).
+    """
+    limit = _stale_seconds() if stale_after is None else float(stale_after)
+    now = timezone.now()
+    tracked = {
+        row.task_id: row
+        for row in BackgroundTask.objects.filter(
+            status__in=(BackgroundTaskStatus.QUEUED, BackgroundTaskStatus.RUNNING)
+        ).only("pk", "task_id", "status", "updated_at", "started_at")
+    }
+    results = _queue_results()
+    queue_running = (
+        {}
+        if results is None
+        else {
+            str(result.pk): result
+            for result in results.filter(status="RUNNING").only("pk", "worker_ids", "started_at")
+        }
+    )
+    stopped_queue_ids = []
+    for queue_id, result in queue_running.items():
+        row = tracked.get(queue_id)
+        sign_of_life = max(
+            (moment for moment in (result.started_at, row and row.updated_at) if moment),
+            default=None,
+        )
+        if _worker_gone(
+            list(result.worker_ids or []),
+            started_at=result.started_at,
+            last_sign_of_life=sign_of_life,
+            now=now,
+            stale_after=limit,
+        ):
+            stopped_queue_ids.append(queue_id)
+    stopped_rows = [
+        row.pk for queue_id, row in tracked.items() if queue_id in stopped_queue_ids
+    ] + [
+        row.pk
+        for queue_id, row in tracked.items()
+        if queue_id not in queue_running
+        and row.status == BackgroundTaskStatus.RUNNING
+        and (now - row.updated_at).total_seconds() > limit
+    ]
+    if results is not None and stopped_queue_ids:
+        results.filter(pk__in=stopped_queue_ids, status="RUNNING").update(
+            status="FAILED",
+            finished_at=now,
+            exception_class_path=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}",
+            traceback=f"{WORKER_STOPPED}\n",
+        )
+    if stopped_rows:
+        BackgroundTask.objects.filter(
+            pk__in=stopped_rows,
+            status__in=(BackgroundTaskStatus.QUEUED, BackgroundTaskStatus.RUNNING),
+        ).update(
+            status=BackgroundTaskStatus.FAILED,
+            error=WORKER_STOPPED,
+            finished_at=now,
+            updated_at=now,
+        )
+        logger.warning("background tasks %s: %s", sorted(stopped_rows), WORKER_STOPPED)
+    return sorted(stopped_rows)
+
+
+def _recover_quietly() -> None:
+    """:func:`stale_tasks_fail` before a task runs; a problem there never stops the task."""
+    try:
+        stale_tasks_fail()
+    except Exception:
+        logger.exception("could not check for tasks left running by a stopped worker")
+
+
+def background_task_requeue(
+    row: BackgroundTask, *, actor: Any = None, source: str = AuditSource.SYSTEM
+) -> BackgroundTask:
+    """Queue a failed task again, with the arguments it was queued with; the new row.
+
+    ``Conflict`` when the task has not failed, or when the queue no longer holds its
+    arguments (its result was pruned). The caller checks who may do it.
+    """
+    if row.status != BackgroundTaskStatus.FAILED:
+        raise Conflict(
+            f"only a failed task can be queued again (task {row.pk} is {row.status})",
+            code="task_not_failed",
+            details={"status": row.status},
+        )
+    try:
+        queued = task_backends["default"].get_result(row.task_id)
+    except (TaskResultDoesNotExist, NotImplementedError, ValueError):
+        raise Conflict(
+            f"the queue no longer holds the arguments of task {row.pk}: start it again",
+            code="task_arguments_gone",
+        ) from None
+    arguments = {
+        name: value for name, value in queued.kwargs.items() if name != "background_task_id"
+    }
+    again = background_task_enqueue(
+        queued.task, kind=row.kind, label=row.label, actor=actor, arguments=arguments
+    )
+    BackgroundTask.objects.filter(pk=row.pk).update(
+        message=f"queued again as task {again.pk}"[:MESSAGE_LENGTH], updated_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="core.background_task.requeue",
+        instance=row,
+        after={"task": again.pk},
+        source=source,
+    )
+    return again
+
+
 # --- the worker process ----------------------------------------------------------
+
+
+def worker_run(*, interval: float = 1.0, batch: bool = False, verbose: bool = False) -> list[int]:
+    """Run the worker in this process (``sdg87 worker``) under the id ``host:pid``, first
+    failing the tasks left running by workers that are gone; returns (when the worker stops,
+    e.g. in ``batch`` mode) the ids of the tasks it failed so."""
+    from django.core.management import call_command
+
+    recovered = stale_tasks_fail()
+    call_command(
+        "db_worker",
+        queue_name="*",
+        interval=interval,
+        batch=batch,
+        reload=False,
+        startup_delay=not batch,
+        worker_id=str(WorkerIdentity.current()),
+        verbosity=1 if verbose else 0,
+    )
+    return recovered
 
 
 def worker_command(*, batch: bool = False, interval: float = 1.0) -> list[str]:

@@ -100,6 +100,21 @@ class TransitionIn(Schema):
     comment: str = ""
 
 
+class ResourceEditIn(Schema):
+    """The fields to change; fields left out keep their value."""
+
+    title: str | None = None
+    abstract: str | None = None
+    language: str | None = Field(None, description="ISO 639-1")
+    year: int | None = Field(None, description="null clears it")
+    type: ResourceType | None = None
+    countries: list[str] | None = Field(None, description="ISO3 codes (replace the list)")
+    themes: list[str] | None = Field(None, description="Theme slugs (replace the list)")
+    targets: list[str] | None = Field(None, description="SDG target codes (replace the list)")
+    url: str | None = None
+    licence: str | None = None
+
+
 class TagDecisionIn(Schema):
     accept: bool
 
@@ -173,6 +188,33 @@ def get_resource(request: HttpRequest, resource_id: int) -> Any:
     actor = request_actor(request)
     resource = selectors.resource_get(actor=actor, resource_id=resource_id)
     return resource_out(resource, actor=actor, request=request)
+
+
+@router.patch(
+    "/{int:resource_id}",
+    response=ResourceOut,
+    auth=signed_in,
+    summary="Correct a resource's metadata (curators; owners while draft or in review)",
+)
+def edit_resource(request: HttpRequest, resource_id: int, body: ResourceEditIn) -> Any:
+    """Send only the fields to change. Curators may edit any resource; the partner editors of
+    the organisation that contributed it (and its submitter) while it is a draft or in review.
+    404 for a resource the caller cannot see, 403 for one they see but may not edit, 400 naming
+    the field for a bad value. Recorded in the audit trail."""
+    given = body.dict(exclude_unset=True)
+    for name in ("countries", "themes", "targets"):
+        if name in given:
+            given[name] = tuple(given[name] or ())
+    if given.get("type") is not None:
+        given["type"] = str(given["type"])
+    services.resource_edit(
+        actor=request.auth,
+        resource_id=resource_id,
+        edit=services.ResourceEdit(**given),
+        source=AuditSource.API,
+    )
+    resource = selectors.resource_get(actor=request.auth, resource_id=resource_id)
+    return resource_out(resource, actor=request.auth, request=request)
 
 
 @router.get(

@@ -5,14 +5,14 @@ Curators and administrators only.
 
 # No ``from __future__ import annotations``: django-ninja reads these annotations at runtime.
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sdg87.accounts.auth import signed_in
-from sdg87.core.models import BackgroundTaskStatus
+from sdg87.core.models import AuditSource, BackgroundTaskStatus
 from sdg87.core.pagination import PagePagination
 from sdg87.library import tasks
 
@@ -21,6 +21,11 @@ router = Router(auth=signed_in)
 
 class TaskFilters(Schema):
     status: BackgroundTaskStatus | None = Field(None, description="keep tasks in this status")
+
+
+class HarvestIn(Schema):
+    url: str = Field(description="An OAI-PMH base URL or an RSS/Atom feed")
+    protocol: Literal["oai-pmh", "rss"]
 
 
 class TaskOut(Schema):
@@ -51,6 +56,27 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     return tasks.background_task_list(actor=request.auth, status=filters.status)
 
 
+@router.post("/harvests", response={201: TaskOut}, summary="Start a harvest (curators)")
+def harvest_start(request: HttpRequest, body: HarvestIn) -> Any:
+    """Queue a harvest of an OAI-PMH repository or an RSS/Atom feed; follow it at
+    `GET /api/v1/tasks/{id}`. 400 for a malformed URL or one the SSRF guard refuses (a
+    private, loopback or link-local address)."""
+    queued = tasks.harvest_enqueue(url=body.url, protocol=body.protocol, actor=request.auth)
+    return Status(201, queued)
+
+
 @router.get("/{task_id}", response=TaskOut, summary="One background task (curators)")
 def task_detail(request: HttpRequest, task_id: int) -> Any:
     return tasks.background_task_get(actor=request.auth, task_id=task_id)
+
+
+@router.post(
+    "/{task_id}/retry",
+    response={201: TaskOut},
+    summary="Queue a failed task again (curators)",
+)
+def task_retry(request: HttpRequest, task_id: int) -> Any:
+    """A failed task — e.g. one whose worker stopped before finishing — queued again with the
+    same arguments; answers the new task. 409 when the task has not failed."""
+    again = tasks.background_task_retry(actor=request.auth, task_id=task_id, source=AuditSource.API)
+    return Status(201, again)

@@ -53,3 +53,23 @@ class ContributionForm(forms.Form):
     submit_for_review = forms.BooleanField(
         label=_("Send it for review now"), required=False, initial=True
     )
+
+
+class HarvestForm(forms.Form):
+    """Start a harvest in the background: the endpoint and its protocol (checked by the
+    service: the URL's form and the SSRF guard)."""
+
+    url = forms.CharField(
+        label=_("Address (URL)"),
+        max_length=2000,
+        help_text=_(
+            "An OAI-PMH base URL (e.g. https://repository.example.org/oai) or an RSS or Atom "
+            "feed. Private, loopback and link-local addresses are refused."
+        ),
+    )
+    protocol = forms.ChoiceField(
+        label=_("Protocol"),
+        choices=[("oai-pmh", "OAI-PMH"), ("rss", _("RSS or Atom"))],
+        initial="oai-pmh",
+        widget=forms.RadioSelect,
+    )

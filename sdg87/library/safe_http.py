@@ -265,6 +265,17 @@ def check_addresses(
     return checked
 
 
+def check_host_now(target: Target, policy: FetchPolicy) -> None:
+    """Refuse at once (``AddressRefused``) a URL whose host is an address or a local name
+    (``localhost``) that may not be contacted, before anything is queued. Other host names
+    are checked when they are resolved, at each connection."""
+    host = target.host
+    if _is_ip_literal(host):
+        check_addresses(host, target.port, [host], policy)
+    elif host == "localhost" or host.endswith(".localhost"):
+        check_addresses(host, target.port, ["127.0.0.1"], policy)
+
+
 def system_resolver(timeout: float) -> Resolver:
     """``getaddrinfo`` with a time limit (the C resolver has none of its own)."""
 

@@ -13,11 +13,17 @@ from django.db.models import QuerySet
 from django_tasks import task
 
 from sdg87.accounts import permissions
-from sdg87.core.errors import NotFound
-from sdg87.core.models import BackgroundTask
-from sdg87.core.tasks import ProgressCallback, background_task_enqueue, run_tracked
+from sdg87.core.errors import InvalidInput, NotFound
+from sdg87.core.models import AuditSource, BackgroundTask
+from sdg87.core.tasks import (
+    ProgressCallback,
+    background_task_enqueue,
+    background_task_requeue,
+    run_tracked,
+)
 from sdg87.library.harvest import harvest_run, harvest_url
 from sdg87.library.models import Resource
+from sdg87.library.safe_http import AddressRefused, FetchPolicy, check_host_now, parse_url
 
 REINDEX_BATCH = 500
 
@@ -63,10 +69,18 @@ def resources_reindex(
 
 
 def harvest_enqueue(*, url: str, protocol: str, actor: Any = None) -> BackgroundTask:
-    """Queue a harvest; the URL and protocol are checked now (``InvalidInput``)."""
+    """Queue a harvest; the URL and protocol are checked now (``InvalidInput``), and so is
+    a host that the SSRF guard refuses outright (a private, loopback or link-local address;
+    ``details["field"]`` names the field at fault)."""
     if actor is not None:
         permissions.require_curator(actor)
     endpoint = harvest_url(url, protocol)
+    try:
+        check_host_now(parse_url(endpoint), FetchPolicy.from_settings())
+    except AddressRefused as refused:
+        raise InvalidInput(
+            refused.message, code="address_refused", details={"field": "url", **refused.details}
+        ) from None
     return background_task_enqueue(
         harvest_task,
         kind="harvest",
@@ -81,6 +95,22 @@ def reindex_enqueue(*, actor: Any = None) -> BackgroundTask:
     if actor is not None:
         permissions.require_curator(actor)
     return background_task_enqueue(reindex_task, kind="reindex", label="all resources", actor=actor)
+
+
+def background_task_retry(
+    *, actor: Any, task_id: int, source: str = AuditSource.WEB
+) -> BackgroundTask:
+    """Queue a failed task again (curators), e.g. one whose worker stopped before finishing;
+    the new task. ``Conflict`` when it has not failed."""
+    permissions.require_curator(actor)
+    return background_task_requeue(
+        background_task_get(actor=actor, task_id=task_id), actor=actor, source=source
+    )
+
+
+def may_queue_tasks(actor: Any) -> bool:
+    """Whether ``actor`` may start and follow background tasks (curators)."""
+    return permissions.is_curator(actor)
 
 
 # --- reads (selectors) ----------------------------------------------------------------

@@ -13,4 +13,7 @@ urlpatterns = [
     path("suggestions/<int:suggestion_id>/", views.decide_suggestion, name="decide-suggestion"),
     path("duplicates/<int:link_id>/", views.decide_duplicate, name="decide-duplicate"),
     path("tasks/", views_tasks.task_list, name="tasks"),
+    path("tasks/<int:task_id>/", views_tasks.task_detail, name="task"),
+    path("tasks/<int:task_id>/retry/", views_tasks.task_retry, name="task-retry"),
+    path("harvest/", views_tasks.harvest_start, name="harvest"),
 ]

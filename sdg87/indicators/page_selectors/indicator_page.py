@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
@@ -64,6 +64,7 @@ class SeriesTable:
     units: list[str]
     has_bounds: bool
     has_notes: bool
+    sources: list[str] = field(default_factory=list)  # distinct sources of the rows
 
 
 @dataclass
@@ -271,6 +272,7 @@ def area_series(indicator: Indicator, area: Area | None) -> SeriesTable:
         units=sorted({row["unit"] for row in rows if row["unit"]}),
         has_bounds=any(row["lower_bound"] is not None for row in rows),
         has_notes=any(row["footnote"] or row["observation_status"] for row in rows),
+        sources=sorted({row["source"] for row in rows if row["source"]}),
     )
 
 

@@ -82,15 +82,27 @@ def test_the_worker_runs_a_harvest_and_records_its_progress_and_summary(
     assert Resource.objects.count() == 2
 
 
-def test_a_failing_harvest_is_marked_failed_with_one_line(settings, transactional_db):
-    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
-    queued = tasks.harvest_enqueue(url="http://169.254.169.254/oai", protocol="oai-pmh")
+def test_a_failing_harvest_is_marked_failed_with_one_line(local_server, settings, transactional_db):
+    settings.HARVEST_ALLOWED_PRIVATE_ENDPOINTS = [local_server.endpoint]
+    local_server.route("/oai", lambda request: request.respond("<not-oai>\n</not-oai>"))
+    queued = tasks.harvest_enqueue(url=local_server.url("/oai"), protocol="oai-pmh")
     assert run_worker() == 0
     failed = BackgroundTask.objects.get(pk=queued.pk)
     assert failed.status == BackgroundTaskStatus.FAILED
-    assert failed.error.startswith("refused to connect to 169.254.169.254")
+    assert failed.error
     assert "\n" not in failed.error
     assert DBTaskResult.objects.get(id=queued.task_id).status == "FAILED"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/oai", "http://10.0.0.7/feed", "http://localhost:8000/oai"]
+)
+def test_a_private_address_is_refused_when_queued(url, settings, db):
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(InvalidInput, match="refused to connect") as refused:
+        tasks.harvest_enqueue(url=url, protocol="oai-pmh")
+    assert refused.value.details["field"] == "url"
+    assert BackgroundTask.objects.count() == 0
 
 
 def test_a_malformed_harvest_url_is_refused_when_queued(db):
