@@ -148,6 +148,14 @@ def _percent(value: Any) -> str:
     return "-" if value is None else f"{100 * value:.2f} %"
 
 
+def _breakdown_text(breakdown: dict[str, str] | None) -> str:
+    """Where the source has no total, which breakdown stands for it."""
+    if not breakdown:
+        return ""
+    named = ", ".join(f"{key}={value}" for key, value in sorted(breakdown.items()))
+    return f"; no total published, breakdown used as headline: {named}"
+
+
 def _progress_text(document: dict[str, Any]) -> str:
     """A small table per series and method, then the indicator-level status of each method."""
     goal = document["goal"]
@@ -168,7 +176,8 @@ def _progress_text(document: dict[str, Any]) -> str:
         lines += [
             "",
             f"Series {item['series'] or '-'}, unit {item['unit'] or '-'}: "
-            f"{item['observations']} observations, {item['first_year']}-{item['last_year']}",
+            f"{item['observations']} observations, {item['first_year']}-{item['last_year']}"
+            + _breakdown_text(item.get("breakdown")),
             f"  {'method':<9} {'status':<26} {'base':<13} {'latest':<13} {'CAGR':>9} "
             f"{'measure':>10} {'score':>6}",
         ]

@@ -24,7 +24,16 @@ class ProfileIndicatorOut(Schema):
     title: str
     latest_year: int
     latest_period: str | None
-    latest_value: float | None = Field(None, description="Latest total value (no breakdown)")
+    latest_value: float | None = Field(
+        None,
+        description="Latest headline value: the total, or where the source publishes no total "
+        "the breakdown named in headline_breakdown",
+    )
+    headline_breakdown: dict[str, str] = Field(
+        default_factory=dict,
+        description="The breakdown that stands for the total (e.g. {\"AGE\": \"Y5T17\"}); "
+        "{} when the value is a total",
+    )
     unit: str
     data_points: int
     progress: ProfileProgressOut | None

@@ -81,6 +81,8 @@ def _indicators(profile: CountryProfile) -> Section:
         value = item.get("latest_label") or ""
         if value and item.get("unit"):
             value = f"{value} {item['unit']}"
+        if value and item.get("headline_breakdown_label"):
+            value = f"{value} ({item['headline_breakdown_label']})"
         rows.append(
             [
                 f"{item['code']} {item['title']}",
