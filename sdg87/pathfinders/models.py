@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -70,7 +71,7 @@ class Pathfinder(models.Model):
 
 class RoadmapStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ADOPTED = "adopted", _("Adopted")
+    ADOPTED = "adopted", pgettext_lazy("roadmap status", "Adopted")
     COMPLETED = "completed", _("Completed")
     SUPERSEDED = "superseded", _("Superseded")
 
