@@ -47,7 +47,13 @@ def country_codes(user: Any) -> frozenset[str]:
     """ISO3 codes of the countries in the user's scope (uses prefetched countries)."""
     if role_of(user) != Role.FOCAL_POINT:
         return frozenset()
-    return frozenset(country.iso3 for country in user.countries.all())
+    # Asked several times per request: read the scope once per user object (a user whose
+    # scope changes is a new object on the next request; services that change a scope clear it).
+    cached = getattr(user, "_sdg87_country_codes", None)
+    if cached is None:
+        cached = frozenset(country.iso3 for country in user.countries.all())
+        user._sdg87_country_codes = cached
+    return cached
 
 
 def is_focal_point_for(user: Any, iso3: str) -> bool:

@@ -97,6 +97,7 @@ def user_create(
     user.set_password(password)  # None gives an unusable password
     user.save()
     user.countries.set(countries)
+    user.__dict__.pop("_sdg87_country_codes", None)
     audit_record(
         actor=actor, action="create", instance=user, after=user_snapshot(user), source=source
     )
@@ -128,6 +129,7 @@ def user_update_access(
     user.organisation = organisation
     user.save(update_fields=["role", "organisation"])
     user.countries.set(countries)
+    user.__dict__.pop("_sdg87_country_codes", None)
     after = user_snapshot(user)
     if after != before:
         audit_record(
@@ -166,6 +168,7 @@ def user_grant_partner_editor(
     locked.role = Role.PARTNER_EDITOR
     locked.organisation = organisation
     locked.countries.clear()
+    locked.__dict__.pop("_sdg87_country_codes", None)
     locked.save(update_fields=["role", "organisation"])
     audit_record(
         actor=actor,

@@ -13,6 +13,7 @@ the breakdown used for each series (``{}`` for totals).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -156,6 +157,36 @@ def country_rows(indicator: Indicator, country: Country) -> list[dict[str, Any]]
         .order_by("series", "unit", "year", "period")
         .values(*OBSERVATION_FIELDS)
     )
+
+
+def progress_for_pairs(
+    pairs: Iterable[tuple[Indicator, Country]],
+) -> dict[tuple[int, int], IndicatorProgress]:
+    """:func:`indicator_progress` for many (indicator, country) pairs with one query, keyed by
+    (indicator id, country id); a pair whose series has two values for one year is left out."""
+    wanted = {(indicator.pk, country.pk): (indicator, country) for indicator, country in pairs}
+    if not wanted:
+        return {}
+    rows: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    observations = (
+        Observation.objects.filter(
+            indicator_id__in={key[0] for key in wanted},
+            country_id__in={key[1] for key in wanted},
+        )
+        .order_by("series", "unit", "year", "period")
+        .values("indicator_id", "country_id", *OBSERVATION_FIELDS)
+    )
+    for row in observations:
+        key = (row["indicator_id"], row["country_id"])
+        if key in wanted:
+            rows[key].append(row)
+    results = {}
+    for key, (indicator, country) in wanted.items():
+        try:
+            results[key] = progress_from_rows(indicator, country, rows.get(key, []))
+        except Conflict:
+            continue
+    return results
 
 
 def _headline_series(

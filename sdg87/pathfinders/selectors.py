@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from sdg87.accounts.permissions import can_act_for_country, country_codes, is_curator
-from sdg87.core.errors import Conflict, InvalidInput, NotFound
+from sdg87.core.errors import InvalidInput, NotFound
 from sdg87.indicators import progress_service
 from sdg87.pathfinders import access, funding
 from sdg87.pathfinders.models import (
@@ -266,13 +266,26 @@ def budget_lines(roadmaps: Iterable[Roadmap]) -> list[funding.BudgetLine]:
     return lines
 
 
-def current_roadmaps(actor: Any) -> list[Roadmap]:
-    """One current roadmap per pathfinder the actor can see (see :func:`roadmap_current`)."""
-    roadmaps = list(
-        _roadmap_queryset().filter(
-            pk__in=visible_roadmaps(actor).exclude(status=RoadmapStatus.SUPERSEDED).values("pk")
-        )
+def _roadmap_summary_queryset() -> QuerySet[Roadmap]:
+    """What summaries and funding totals read of a roadmap: priorities with their themes and
+    actions, linked indicators (not partners, milestones or pledges)."""
+    return Roadmap.objects.select_related("pathfinder__country").prefetch_related(
+        Prefetch(
+            "priorities",
+            queryset=Priority.objects.prefetch_related("themes", "actions"),
+        ),
+        "indicator_links__indicator",
     )
+
+
+def current_roadmaps(actor: Any, *, iso3: str | None = None, light: bool = False) -> list[Roadmap]:
+    """One current roadmap per pathfinder the actor can see (see :func:`roadmap_current`), of
+    one country when ``iso3`` is given; ``light`` loads only what summaries need."""
+    visible = visible_roadmaps(actor).exclude(status=RoadmapStatus.SUPERSEDED)
+    if iso3:
+        visible = visible.filter(pathfinder__country__iso3=iso3.upper())
+    queryset = _roadmap_summary_queryset() if light else _roadmap_queryset()
+    roadmaps = list(queryset.filter(pk__in=visible.values("pk")))
     best: dict[int, Roadmap] = {}
     for roadmap in sorted(
         roadmaps,
@@ -298,10 +311,9 @@ def funding_view(
     priority, theme, country and in total, in USD; the pledges that cover each priority; and
     the totals reported in each year's published reports."""
     day = on or timezone.now().date()
-    roadmaps = current_roadmaps(actor)
     if iso3:
         pathfinder_get(iso3)
-        roadmaps = [item for item in roadmaps if item.pathfinder.country.iso3 == iso3.upper()]
+    roadmaps = current_roadmaps(actor, iso3=iso3)
     rates = rate_table()
     summary = funding.funding_summary(budget_lines(roadmaps), rates, day)
     priorities = {
@@ -374,24 +386,34 @@ def _share_on_track(actions: list[Action]) -> float | None:
     return sum(action.status in ON_TRACK_ACTIONS for action in counted) / len(counted)
 
 
+def indicators_on_track_by_roadmap(roadmaps: Iterable[Roadmap]) -> dict[int, tuple[int, int]]:
+    """(indicators on track, indicators assessed) per roadmap id, for the roadmaps' linked
+    indicators in their country, by the Open SDG method (target achieved, on track or
+    substantial progress); one query for all of them."""
+    roadmaps = [roadmap for roadmap in roadmaps if roadmap is not None]
+    pairs = [
+        (link.indicator, roadmap.pathfinder.country)
+        for roadmap in roadmaps
+        for link in roadmap.indicator_links.all()
+    ]
+    results = progress_service.progress_for_pairs(pairs)
+    counts = {}
+    for roadmap in roadmaps:
+        on_track = assessed = 0
+        for link in roadmap.indicator_links.all():
+            result = results.get((link.indicator_id, roadmap.pathfinder.country_id))
+            status = str(result.open_sdg.status) if result is not None else "no_result"
+            if status == "no_result":
+                continue
+            assessed += 1
+            on_track += status in ON_TRACK_PROGRESS
+        counts[roadmap.pk] = (on_track, assessed)
+    return counts
+
+
 def indicators_on_track(roadmap: Roadmap) -> tuple[int, int]:
-    """(indicators on track, indicators assessed) for the roadmap's linked indicators, by the
-    Open SDG method (target achieved, on track or substantial progress)."""
-    iso3 = roadmap.pathfinder.country.iso3
-    on_track = assessed = 0
-    for link in roadmap.indicator_links.all():
-        try:
-            result = progress_service.indicator_progress(
-                indicator_code=link.indicator.code, country_iso3=iso3
-            )
-        except (NotFound, InvalidInput, Conflict):
-            continue
-        status = str(result.open_sdg.status)
-        if status == "no_result":
-            continue
-        assessed += 1
-        on_track += status in ON_TRACK_PROGRESS
-    return on_track, assessed
+    """:func:`indicators_on_track_by_roadmap` for one roadmap."""
+    return indicators_on_track_by_roadmap([roadmap]).get(roadmap.pk, (0, 0))
 
 
 def _summary_for(
@@ -402,6 +424,7 @@ def _summary_for(
     today: datetime.date,
     *,
     with_indicators: bool,
+    on_track_counts: dict[int, tuple[int, int]] | None = None,
 ) -> dict[str, Any]:
     from django.utils.translation import gettext
 
@@ -415,7 +438,12 @@ def _summary_for(
     light = reporting_timeliness(
         last_published=published_on, joined_on=pathfinder.joined_on, today=today
     )
-    on_track, assessed = indicators_on_track(roadmap) if (roadmap and with_indicators) else (0, 0)
+    if roadmap is None or not with_indicators:
+        on_track, assessed = 0, 0
+    elif on_track_counts is not None:
+        on_track, assessed = on_track_counts.get(roadmap.pk, (0, 0))
+    else:
+        on_track, assessed = indicators_on_track(roadmap)
     iso3 = pathfinder.country.iso3
     return {
         "iso3": iso3,
@@ -469,9 +497,10 @@ def pathfinder_summary(*, iso3: str, actor: Any = None) -> dict[str, Any] | None
     pathfinder = pathfinder_list().filter(country__iso3=(iso3 or "").upper()).first()
     if pathfinder is None:
         return None
+    current = current_roadmaps(actor, iso3=pathfinder.country.iso3, light=True)
     return _summary_for(
         pathfinder,
-        roadmap_current(actor=actor, iso3=pathfinder.country.iso3),
+        current[0] if current else None,
         latest_published_report(pathfinder.country.iso3),
         rate_table(),
         timezone.now().date(),
@@ -482,7 +511,7 @@ def pathfinder_summary(*, iso3: str, actor: Any = None) -> dict[str, Any] | None
 def pathfinder_overview(*, actor: Any = None, with_indicators: bool = True) -> list[dict[str, Any]]:
     """One summary per pathfinder country (for the overview page, its map and the API)."""
     pathfinders = list(pathfinder_list())
-    roadmaps = {roadmap.pathfinder_id: roadmap for roadmap in current_roadmaps(actor)}
+    roadmaps = {roadmap.pathfinder_id: roadmap for roadmap in current_roadmaps(actor, light=True)}
     latest: dict[int, AnnualReport] = {}
     for report in (
         _report_queryset().filter(status=ReportStatus.PUBLISHED).order_by("year", "version")
@@ -490,6 +519,7 @@ def pathfinder_overview(*, actor: Any = None, with_indicators: bool = True) -> l
         latest[report.pathfinder_id] = report
     rates = rate_table()
     today = timezone.now().date()
+    counts = indicators_on_track_by_roadmap(roadmaps.values()) if with_indicators else {}
     return [
         _summary_for(
             pathfinder,
@@ -498,6 +528,7 @@ def pathfinder_overview(*, actor: Any = None, with_indicators: bool = True) -> l
             rates,
             today,
             with_indicators=with_indicators,
+            on_track_counts=counts,
         )
         for pathfinder in pathfinders
     ]
