@@ -7,7 +7,7 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: vendor openapi run test test-pg test-replica test-browser fuzz load lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-replica test-browser fuzz load crash-test lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-replica  reads on a streaming replica, writes on the primary (two PostgreSQL 15 clusters)"
 	@echo "make fuzz          fuzz the API with schemathesis (FUZZ_EXAMPLES=100 per operation; CI runs 5)"
 	@echo "make load          50 users for 5 minutes on the full data (locust) -> benchmarks/load.md"
+	@echo "make crash-test    kill -9 at 20 points of a 200,000-row import and a harvest, SQLite and PostgreSQL -> benchmarks/crash.md"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
 	@echo "make bench-search  search benchmark (SQLite, PostgreSQL, tantivy at BENCH_DOCS=100000) -> benchmarks/search.md"
 	@echo "make bench-import  observation import benchmark (SQLite, PostgreSQL, BENCH_ROWS=1000000) -> benchmarks/import.md"
@@ -56,6 +57,11 @@ test-replica: $(STAMP) messages
 FUZZ_EXAMPLES ?= 100
 fuzz: $(STAMP) messages
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) bash scripts/fuzz.sh
+
+CRASH_ARGS ?= --points 20 --rows 200000
+CRASH_OUT ?= benchmarks/crash.md
+crash-test: $(STAMP)
+	$(BIN)/python scripts/crash_test.py --engine both $(CRASH_ARGS) --out $(CRASH_OUT)
 
 LOAD_ARGS ?=
 load: $(STAMP) messages vendor
