@@ -31,7 +31,7 @@ class ProfileIndicatorOut(Schema):
     )
     headline_breakdown: dict[str, str] = Field(
         default_factory=dict,
-        description="The breakdown that stands for the total (e.g. {\"AGE\": \"Y5T17\"}); "
+        description='The breakdown that stands for the total (e.g. {"AGE": "Y5T17"}); '
         "{} when the value is a total",
     )
     unit: str

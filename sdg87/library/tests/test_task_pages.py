@@ -47,9 +47,7 @@ def stopped_task(url: str) -> BackgroundTask:
 # --- the harvest form -------------------------------------------------------------------------
 
 
-def test_the_harvest_form_queues_a_harvest_and_opens_its_progress_page(
-    client, curator, repository
-):
+def test_the_harvest_form_queues_a_harvest_and_opens_its_progress_page(client, curator, repository):
     response = client.post("/en/library/harvest/", {"url": repository, "protocol": "oai-pmh"})
     queued = BackgroundTask.objects.get()
     assert response.status_code == 302
