@@ -260,6 +260,11 @@ class PledgeForm(CountryThemeFormMixin, forms.Form):
     themes = forms.MultipleChoiceField(
         label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    roadmap_priorities = forms.MultipleChoiceField(
+        label=_("Pathfinder roadmap priorities it supports"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=PledgeStatus.choices, required=False)
 
     def __init__(
@@ -267,10 +272,14 @@ class PledgeForm(CountryThemeFormMixin, forms.Form):
         *args: Any,
         organisations: list[tuple[int, str]] = (),  # type: ignore[assignment]
         editing: bool = False,
+        priorities: list[tuple[str, str]] = (),  # type: ignore[assignment]
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.init_choices()
+        self.fields["roadmap_priorities"].choices = priorities
+        if not priorities:
+            del self.fields["roadmap_priorities"]
         if editing:
             del self.fields["organisation"]
         else:

@@ -15,3 +15,10 @@ def pledge_roadmap_priorities(*, pledge_id: int, actor: Any = None) -> list[dict
     from sdg87.pathfinders.selectors import priorities_of_pledge
 
     return priorities_of_pledge(pledge_id=pledge_id, actor=actor)
+
+
+def priority_choices(*, actor: Any) -> list[tuple[str, str]]:
+    """The roadmap priorities ``actor`` may link a pledge to, for the pledge form."""
+    from sdg87.pathfinders.selectors import priority_choices as choices
+
+    return choices(actor=actor)

@@ -673,3 +673,20 @@ def visible_action_updates(*, actor: Any, report: AnnualReport) -> list[Any]:
         for update in report.action_updates.select_related("action__priority__roadmap")
         if access.can_see_roadmap(actor, iso3=iso3, status=update.action.priority.roadmap.status)
     ]
+
+
+def priority_choices(*, actor: Any) -> list[tuple[str, str]]:
+    """(id, "ISO3 — roadmap priority") for every priority of a roadmap the actor may see, for
+    the pledge form."""
+    priorities = (
+        Priority.objects.filter(roadmap__in=visible_roadmaps(actor))
+        .select_related("roadmap__pathfinder__country")
+        .order_by("roadmap__pathfinder__country__iso3", "roadmap_id", "position", "pk")
+    )
+    return [
+        (
+            str(priority.pk),
+            f"{priority.roadmap.pathfinder.country.iso3} — {priority.title}",
+        )
+        for priority in priorities
+    ]

@@ -44,3 +44,23 @@ def test_a_draft_roadmap_priority_is_refused_as_unknown(pledge):
         services.pledge_link_priorities(actor=editor, pledge_id=item.pk, priority_ids=[hidden.pk])
     assert "roadmap_priorities" in error.value.details
     assert not item.roadmap_priorities.exists()
+
+
+def test_the_pledge_form_links_a_priority_and_the_page_shows_it(client, pledge):
+    item, editor = pledge
+    priority = _priority(Roadmap.Status.ADOPTED)
+    hidden = _priority(Roadmap.Status.DRAFT)
+    client.force_login(editor)
+
+    form = client.get(f"/en/partners/pledges/{item.pk}/edit/").content.decode()
+    assert priority.title in form
+    assert hidden.title not in form
+    response = client.post(
+        f"/en/partners/pledges/{item.pk}/edit/",
+        {"title": item.title, "status": "active", "roadmap_priorities": [str(priority.pk)]},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(item.roadmap_priorities.all()) == [priority]
+    page = client.get(f"/en/partners/pledges/{item.pk}/").content.decode()
+    assert priority.title in page

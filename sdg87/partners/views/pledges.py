@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -95,15 +96,21 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
         return forbidden(
             request, _("Only the partner editors of an approved organisation record pledges.")
         )
-    form = PledgeForm(request.POST or None, organisations=organisations)
+    form = PledgeForm(
+        request.POST or None,
+        organisations=organisations,
+        priorities=pathfinder_links.priority_choices(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            pledge = services.pledge_create(
-                actor=request.user,
-                organisation_id=form.cleaned_data["organisation"],
-                source=AuditSource.WEB,
-                **_pledge_arguments(form.cleaned_data),
-            )
+            with transaction.atomic():  # the pledge and its priorities, or neither
+                pledge = services.pledge_create(
+                    actor=request.user,
+                    organisation_id=form.cleaned_data["organisation"],
+                    source=AuditSource.WEB,
+                    **_pledge_arguments(form.cleaned_data),
+                )
+                _link_priorities(request, pledge.pk, form)
         except InvalidInput as exc:
             add_service_error(form, exc)
         else:
@@ -130,7 +137,20 @@ def _initial(pledge: Pledge) -> dict[str, Any]:
         "countries": [country.iso3 for country in pledge.countries.all()],
         "themes": [theme.slug for theme in pledge.themes.all()],
         "status": pledge.status,
+        "roadmap_priorities": [
+            str(pk) for pk in pledge.roadmap_priorities.values_list("pk", flat=True)
+        ],
     }
+
+
+def _link_priorities(request: HttpRequest, pledge_id: int, form: PledgeForm) -> None:
+    if "roadmap_priorities" in form.fields:
+        services.pledge_link_priorities(
+            actor=request.user,
+            pledge_id=pledge_id,
+            priority_ids=[int(value) for value in form.cleaned_data["roadmap_priorities"]],
+            source=AuditSource.WEB,
+        )
 
 
 @login_required
@@ -138,16 +158,23 @@ def _initial(pledge: Pledge) -> dict[str, Any]:
 @domain_errors
 def pledge_edit(request: HttpRequest, pledge_id: int) -> HttpResponse:
     pledge = selectors.pledge_for_change(actor=request.user, pledge_id=pledge_id)
-    form = PledgeForm(request.POST or None, initial=_initial(pledge), editing=True)
+    form = PledgeForm(
+        request.POST or None,
+        initial=_initial(pledge),
+        editing=True,
+        priorities=pathfinder_links.priority_choices(actor=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.pledge_edit(
-                actor=request.user,
-                pledge_id=pledge.pk,
-                status=form.cleaned_data["status"] or None,
-                source=AuditSource.WEB,
-                **_pledge_arguments(form.cleaned_data),
-            )
+            with transaction.atomic():  # the edit and its priorities, or neither
+                services.pledge_edit(
+                    actor=request.user,
+                    pledge_id=pledge.pk,
+                    status=form.cleaned_data["status"] or None,
+                    source=AuditSource.WEB,
+                    **_pledge_arguments(form.cleaned_data),
+                )
+                _link_priorities(request, pledge.pk, form)
         except InvalidInput as exc:
             add_service_error(form, exc)
         else:
