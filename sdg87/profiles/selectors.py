@@ -65,7 +65,7 @@ def country_profile(
                 "latest_label": item.latest_label,
                 # the breakdown standing for a missing total ({} for a total, None without a
                 # headline value) and how it reads: "Age: 5–17 (AGE=Y5T17)"
-                "headline_breakdown": item.breakdown,
+                "headline_breakdown": dict(item.breakdown or {}),
                 "headline_breakdown_label": item.breakdown_label,
                 "unit": item.unit,
                 "data_points": item.data_points,

@@ -112,3 +112,34 @@ def test_profile_pathfinder_schema_is_explicit(client):
         pathfinder
     )
     assert schemas["ProfileFundingOut"]["properties"]["gap_usd"]["type"] == "number"
+
+
+@pytest.mark.django_db
+def test_profile_of_a_country_with_only_disaggregated_values_is_not_an_error(
+    client, reference_data
+):
+    """Found by `make load`: an indicator with no headline (no total, no whole-population
+    breakdown) made the profile API answer 500."""
+    from sdg87.countries.models import Country
+    from sdg87.indicators.models import Indicator, Observation
+
+    indicator = Indicator.objects.get(code="8.7.1")
+    country = Country.objects.get(iso3="KEN")
+    Observation.objects.create(
+        indicator=indicator,
+        area_code="KEN",
+        country=country,
+        year=2020,
+        period="2020",
+        value=12.0,
+        unit="percent",
+        dimensions={"URBANISATION": "RUR"},
+        dimensions_key="URBANISATION=RUR",
+    )
+
+    response = client.get("/api/v1/countries/KEN")
+
+    assert response.status_code == 200
+    row = next(item for item in response.json()["indicators"] if item["code"] == "8.7.1")
+    assert row["latest_value"] is None
+    assert row["headline_breakdown"] == {}
