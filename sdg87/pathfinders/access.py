@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from sdg87.accounts.permissions import can_act_for_country, is_curator
-from sdg87.pathfinders.models import ReportStatus, RoadmapStatus
+from sdg87.pathfinders.models import RoadmapStatus
 from sdg87.pathfinders.workflow import PUBLIC
 
 
@@ -26,17 +26,5 @@ def can_see_report(actor: Any, *, iso3: str, status: str) -> bool:
     return status in PUBLIC or can_act_for_country(actor, iso3)
 
 
-def can_edit_country(actor: Any, iso3: str) -> bool:
-    return can_act_for_country(actor, iso3)
-
-
-def sees_unpublished(actor: Any, iso3: str) -> bool:
-    return can_act_for_country(actor, iso3)
-
-
 def sees_everything(actor: Any) -> bool:
     return is_curator(actor)
-
-
-def public_report_statuses() -> frozenset[str]:
-    return frozenset({ReportStatus.PUBLISHED})

@@ -9,7 +9,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -58,10 +57,6 @@ def pathfinder_get(iso3: str) -> Pathfinder:
     if found is None:
         raise NotFound(f"{code or '(empty)'} is not a pathfinder country", details={"iso3": code})
     return found
-
-
-def is_pathfinder(iso3: str) -> bool:
-    return Pathfinder.objects.filter(country__iso3=(iso3 or "").upper()).exists()
 
 
 # --- roadmaps ---------------------------------------------------------------------------------
@@ -416,6 +411,14 @@ def indicators_on_track(roadmap: Roadmap) -> tuple[int, int]:
     return indicators_on_track_by_roadmap([roadmap]).get(roadmap.pk, (0, 0))
 
 
+def _timeliness(pathfinder: Pathfinder, report: AnnualReport | None, today: datetime.date) -> str:
+    """The reporting light from the latest published report (or the date it joined)."""
+    published_on = report.published_at.date() if report and report.published_at else None
+    return reporting_timeliness(
+        last_published=published_on, joined_on=pathfinder.joined_on, today=today
+    )
+
+
 def _summary_for(
     pathfinder: Pathfinder,
     roadmap: Roadmap | None,
@@ -434,10 +437,7 @@ def _summary_for(
         else []
     )
     summary = funding.funding_summary(budget_lines([roadmap] if roadmap else []), rates, today)
-    published_on = report.published_at.date() if report and report.published_at else None
-    light = reporting_timeliness(
-        last_published=published_on, joined_on=pathfinder.joined_on, today=today
-    )
+    light = _timeliness(pathfinder, report, today)
     if roadmap is None or not with_indicators:
         on_track, assessed = 0, 0
     elif on_track_counts is not None:
@@ -536,19 +536,6 @@ def pathfinder_overview(*, actor: Any = None, with_indicators: bool = True) -> l
 
 def can_edit(actor: Any, iso3: str) -> bool:
     return can_act_for_country(actor, iso3)
-
-
-def totals_as_float(totals: funding.Totals) -> dict[str, float]:
-    return {
-        "planned_usd": float(totals.planned_usd),
-        "secured_usd": float(totals.secured_usd),
-        "spent_usd": float(totals.spent_usd),
-        "gap_usd": float(totals.gap_usd),
-    }
-
-
-def money(value: Decimal) -> float:
-    return float(value)
 
 
 # --- for the API ------------------------------------------------------------------------------
@@ -653,10 +640,7 @@ def reporting_status(pathfinder: Pathfinder) -> dict[str, Any]:
     from django.utils.translation import gettext
 
     report = latest_published_report(pathfinder.country.iso3)
-    published_on = report.published_at.date() if report and report.published_at else None
-    light = reporting_timeliness(
-        last_published=published_on, joined_on=pathfinder.joined_on, today=timezone.now().date()
-    )
+    light = _timeliness(pathfinder, report, timezone.now().date())
     return {
         "timeliness": light,
         "timeliness_label": gettext(TIMELINESS_LABELS[light]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,9 +11,9 @@ from django.db import models
 
 from sdg87.core.errors import Conflict, InvalidInput, NotFound
 from sdg87.countries.models import Country
-from sdg87.framework.models import Theme
 from sdg87.indicators.models import Indicator
 from sdg87.partners.currencies import is_currency
+from sdg87.partners.services import inputs
 
 MAX_AMOUNT = Decimal("1e15")
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -100,22 +101,23 @@ def currency(value: Any, *, field: str = "currency") -> str:
     return code
 
 
-def choice(value: Any, choices: type[models.TextChoices], *, field: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(
-            f"{field}: {value!r} is not allowed",
-            details={field: f"one of {', '.join(choices.values)}"},
-        )
-    return str(value)
+# The same checks as the partners' services (one place for "one of the choices" and
+# "known theme slugs").
+choice = inputs.choice
+themes = inputs.themes
 
 
-def themes(slugs: Any, *, field: str = "themes") -> list[Theme]:
-    wanted = sorted({str(slug).strip() for slug in (slugs or []) if str(slug).strip()})
-    found = list(Theme.objects.filter(slug__in=wanted))
-    unknown = sorted(set(wanted) - {theme.slug for theme in found})
-    if unknown:
-        raise InvalidInput("unknown theme", details={field: f"unknown: {', '.join(unknown)}"})
-    return found
+def number(value: Any, *, field: str) -> float | None:
+    """A finite number, or None when empty."""
+    if value is None or value == "":
+        return None
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{field} is not a number", details={field: repr(value)}) from None
+    if not math.isfinite(result):
+        raise InvalidInput(f"{field} is not a finite number", details={field: repr(value)})
+    return result
 
 
 def indicator(code: Any, *, field: str = "indicator") -> Indicator:

@@ -204,16 +204,10 @@ def _replace_values(report: AnnualReport, items: list[Mapping[str, Any]]) -> Non
         indicator = common.indicator(item.get("indicator"), field=f"{prefix}.indicator")
         year = common.year(item.get("year"), field=f"{prefix}.year")
         assert year is not None
-        value = item.get("value")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
+        number = common.number(item.get("value"), field=f"{prefix}.value")
+        if number is None:
             raise InvalidInput(
-                f"{prefix}.value is not a number", details={f"{prefix}.value": repr(value)}
-            ) from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise InvalidInput(
-                f"{prefix}.value is not a finite number", details={f"{prefix}.value": repr(value)}
+                f"{prefix}.value is required", details={f"{prefix}.value": "give a number"}
             )
         key = (indicator.code, year)
         if key in seen:

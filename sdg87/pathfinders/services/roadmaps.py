@@ -433,9 +433,9 @@ def roadmap_indicator_set(
             details={"target_year": f"{goal_year} is before {base_year}"},
         )
     fields = {
-        "baseline_value": _number(baseline_value, "baseline_value"),
+        "baseline_value": common.number(baseline_value, field="baseline_value"),
         "baseline_year": base_year,
-        "target_value": _number(target_value, "target_value"),
+        "target_value": common.number(target_value, field="target_value"),
         "target_year": goal_year,
     }
     link, created = RoadmapIndicator.objects.get_or_create(
@@ -450,18 +450,6 @@ def roadmap_indicator_set(
     link.save()
     audit_update(actor=actor, instance=link, before=before, after=fields, source=source)
     return link
-
-
-def _number(value: Any, field: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{field} is not a number", details={field: repr(value)}) from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise InvalidInput(f"{field} is not a finite number", details={field: repr(value)})
-    return number
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ each posting to a view that calls one service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -61,6 +62,31 @@ def _form_page(
     )
 
 
+def _save_or_show(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[], Any],
+    saved: str,
+    then: Callable[[Any], str],
+    title: str,
+    iso3: str,
+    lead: str = "",
+) -> HttpResponse:
+    """The one shape of every form view here: on a valid POST call the service, say so and go
+    to ``then(result)``; a refusal is shown next to its fields; otherwise (re)show the form."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save()
+        except (InvalidInput, Conflict) as exc:
+            status = show_refusal(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(then(result))
+    return _form_page(request, form, title=title, iso3=iso3, status=status, lead=lead)
+
+
 def _editable_roadmap(request: HttpRequest, roadmap_id: int) -> Roadmap:
     roadmap = selectors.roadmap_get(actor=request.user, roadmap_id=roadmap_id)
     require_country(request.user, roadmap.pathfinder.country.iso3)
@@ -74,27 +100,20 @@ def roadmap_create(request: HttpRequest, iso3: str) -> HttpResponse:
     code = pathfinder.country.iso3
     require_country(request.user, code)
     form = RoadmapForm(request.POST or None, initial={"status": Roadmap.Status.DRAFT})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.roadmap_create(
-                actor=request.user, iso3=code, source=AuditSource.WEB, **form.values()
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The roadmap is created."))
-            return redirect(_country_url(code, "roadmap"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.roadmap_create(
+            actor=request.user, iso3=code, source=AuditSource.WEB, **form.values()
+        ),
+        saved=_("The roadmap is created."),
+        then=lambda _saved: _country_url(code, "roadmap"),
         title=_("New roadmap for %(country)s") % {"country": pathfinder.country.name},
         lead=_(
             "A roadmap (national action plan) starts as a draft, seen only by the country's "
             "focal points and the curators until it is adopted."
         ),
         iso3=code,
-        status=status,
     )
 
 
@@ -114,27 +133,20 @@ def roadmap_edit(request: HttpRequest, roadmap_id: int) -> HttpResponse:
         "lock_version": roadmap.lock_version,
     }
     form = RoadmapForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.roadmap_update(
-                actor=request.user,
-                roadmap_id=roadmap.pk,
-                lock_version=form.cleaned_data["lock_version"],
-                source=AuditSource.WEB,
-                **form.values(),
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The roadmap is saved."))
-            return redirect(_country_url(code, "roadmap"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.roadmap_update(
+            actor=request.user,
+            roadmap_id=roadmap.pk,
+            lock_version=form.cleaned_data["lock_version"],
+            source=AuditSource.WEB,
+            **form.values(),
+        ),
+        saved=_("The roadmap is saved."),
+        then=lambda _saved: _country_url(code, "roadmap"),
         title=_("Edit the roadmap “%(title)s”") % {"title": roadmap.title},
         iso3=code,
-        status=status,
     )
 
 
@@ -144,26 +156,19 @@ def priority_create(request: HttpRequest, roadmap_id: int) -> HttpResponse:
     roadmap = _editable_roadmap(request, roadmap_id)
     code = roadmap.pathfinder.country.iso3
     form = PriorityForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            priority = services.priority_create(
-                actor=request.user,
-                roadmap_id=roadmap.pk,
-                source=AuditSource.WEB,
-                **form.cleaned_data,
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The priority is added."))
-            return redirect(_country_url(code, f"priority-{priority.pk}"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.priority_create(
+            actor=request.user,
+            roadmap_id=roadmap.pk,
+            source=AuditSource.WEB,
+            **form.cleaned_data,
+        ),
+        saved=_("The priority is added."),
+        then=lambda priority: _country_url(code, f"priority-{priority.pk}"),
         title=_("Add a priority to “%(title)s”") % {"title": roadmap.title},
         iso3=code,
-        status=status,
     )
 
 
@@ -179,26 +184,19 @@ def priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
         "themes": [theme.slug for theme in priority.themes.all()],
     }
     form = PriorityForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.priority_update(
-                actor=request.user,
-                priority_id=priority.pk,
-                source=AuditSource.WEB,
-                **form.cleaned_data,
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The priority is saved."))
-            return redirect(_country_url(code, f"priority-{priority.pk}"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.priority_update(
+            actor=request.user,
+            priority_id=priority.pk,
+            source=AuditSource.WEB,
+            **form.cleaned_data,
+        ),
+        saved=_("The priority is saved."),
+        then=lambda _saved: _country_url(code, f"priority-{priority.pk}"),
         title=_("Edit the priority “%(title)s”") % {"title": priority.title},
         iso3=code,
-        status=status,
     )
 
 
@@ -209,27 +207,20 @@ def action_create(request: HttpRequest, priority_id: int) -> HttpResponse:
     code = priority.roadmap.pathfinder.country.iso3
     require_country(request.user, code)
     form = ActionForm(request.POST or None, initial={"currency": "USD"})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_create(
-                actor=request.user, priority_id=priority.pk, source=AuditSource.WEB, **form.values()
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The action is added."))
-            return redirect(_country_url(code, f"priority-{priority.pk}"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.action_create(
+            actor=request.user, priority_id=priority.pk, source=AuditSource.WEB, **form.values()
+        ),
+        saved=_("The action is added."),
+        then=lambda _saved: _country_url(code, f"priority-{priority.pk}"),
         title=_("Add an action to “%(title)s”") % {"title": priority.title},
         lead=_(
             "Budgets are in the currency chosen; they are converted to US dollars with the "
             "exchange-rate table."
         ),
         iso3=code,
-        status=status,
     )
 
 
@@ -254,27 +245,20 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
         "lock_version": action.lock_version,
     }
     form = ActionForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
-                actor=request.user,
-                action_id=action.pk,
-                lock_version=form.cleaned_data["lock_version"],
-                source=AuditSource.WEB,
-                **form.values(),
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The action is saved."))
-            return redirect(_country_url(code, f"priority-{action.priority_id}"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.action_update(
+            actor=request.user,
+            action_id=action.pk,
+            lock_version=form.cleaned_data["lock_version"],
+            source=AuditSource.WEB,
+            **form.values(),
+        ),
+        saved=_("The action is saved."),
+        then=lambda _saved: _country_url(code, f"priority-{action.priority_id}"),
         title=_("Edit the action “%(title)s”") % {"title": action.title},
         iso3=code,
-        status=status,
     )
 
 
@@ -284,27 +268,20 @@ def indicator_link(request: HttpRequest, roadmap_id: int) -> HttpResponse:
     roadmap = _editable_roadmap(request, roadmap_id)
     code = roadmap.pathfinder.country.iso3
     form = IndicatorLinkForm(request.POST or None, initial=request.GET or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.roadmap_indicator_set(
-                actor=request.user,
-                roadmap_id=roadmap.pk,
-                source=AuditSource.WEB,
-                **form.cleaned_data,
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The indicator is linked to the roadmap."))
-            return redirect(_country_url(code, "indicators"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.roadmap_indicator_set(
+            actor=request.user,
+            roadmap_id=roadmap.pk,
+            source=AuditSource.WEB,
+            **form.cleaned_data,
+        ),
+        saved=_("The indicator is linked to the roadmap."),
+        then=lambda _saved: _country_url(code, "indicators"),
         title=_("Link an indicator to “%(title)s”") % {"title": roadmap.title},
         lead=_("Linking an indicator that is already linked changes its baseline and target."),
         iso3=code,
-        status=status,
     )
 
 
@@ -319,24 +296,17 @@ def milestone_create(request: HttpRequest, roadmap_id: int) -> HttpResponse:
         for action in priority.actions.all()
     ]
     form = MilestoneForm(request.POST or None, actions=actions)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_create(
-                actor=request.user,
-                roadmap_id=roadmap.pk,
-                source=AuditSource.WEB,
-                **form.cleaned_data,
-            )
-        except (InvalidInput, Conflict) as exc:
-            status = show_refusal(form, exc)
-        else:
-            messages.success(request, _("The milestone is added."))
-            return redirect(_country_url(code, "milestones"))
-    return _form_page(
+    return _save_or_show(
         request,
         form,
+        save=lambda: services.milestone_create(
+            actor=request.user,
+            roadmap_id=roadmap.pk,
+            source=AuditSource.WEB,
+            **form.cleaned_data,
+        ),
+        saved=_("The milestone is added."),
+        then=lambda _saved: _country_url(code, "milestones"),
         title=_("Add a milestone to “%(title)s”") % {"title": roadmap.title},
         iso3=code,
-        status=status,
     )
