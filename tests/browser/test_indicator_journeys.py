@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sdg87.countries.models import Country
 from sdg87.indicators.models import Indicator
 from sdg87.indicators.tests.test_pages import make_country, make_indicator, observe
-from tests.browser.support import save_screenshot
+from tests.browser.support import axe_violations, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -56,16 +56,6 @@ def watch(page: Page, live_server) -> Callable[[], dict[str, list[str]]]:
     return lambda: seen
 
 
-def accessibility_violations(page: Page) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA and best-practice violations on the page (served locally)."""
-    page.add_script_tag(url="/static/axe-core/axe.min.js")
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    return [f"{item['id']}: {item['help']}" for item in result["violations"]]
-
-
 def visible_rows(page: Page) -> list[str]:
     return page.locator("#indicator-table tbody tr:not([hidden])").all_inner_texts()
 
@@ -82,7 +72,7 @@ def test_indicator_page_draws_chart_and_map_and_follows_the_selectors(page, watc
     assert json.loads(chart.get_attribute("data-selection")) == {"sex": ""}
     assert len(visible_rows(page)) == 3
     save_screenshot(page, "indicator-page-totals")
-    assert accessibility_violations(page) == []
+    assert axe_violations(page, impacts=()) == []
 
     page.get_by_label("Sex").select_option("F")
 
@@ -143,7 +133,7 @@ def test_the_coverage_page_maps_data_availability(page, watch, page_errors):
     expect(page.locator("#coverage-table")).to_contain_text("Kenya")
     expect(page.locator("#gap-list")).to_contain_text("gsi-prevalence")
     save_screenshot(page, "coverage-and-gaps")
-    assert accessibility_violations(page) == []
+    assert axe_violations(page, impacts=()) == []
     assert watch()["elsewhere"] == []
     assert watch()["console"] == []
     assert page_errors == []

@@ -16,11 +16,9 @@ from sdg87.framework.services import framework_load_bundled
 from sdg87.library.ingest import ResourceRecord
 from sdg87.library.models import ResourceStatus
 from sdg87.library.services import resources_ingest
-from tests.browser.support import save_screenshot
+from tests.browser.support import axe_violations, save_screenshot
 
 pytestmark = pytest.mark.browser
-
-SERIOUS = ("serious", "critical")
 
 
 @pytest.fixture
@@ -73,20 +71,6 @@ def small_library(transactional_db) -> None:
     resources_ingest(records=records, source="browser-test", status=ResourceStatus.PUBLISHED)
 
 
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page (served locally)."""
-    page.add_script_tag(url="/static/axe-core/axe.min.js")
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    return [
-        f"{item['impact']} {item['id']}: {item['help']}"
-        for item in result["violations"]
-        if item["impact"] in SERIOUS
-    ]
-
-
 def hit_languages(page: Page) -> set[str]:
     return set(page.locator(".search-hits .hit-meta span[lang]").all_inner_texts())
 
@@ -106,7 +90,7 @@ def test_a_french_search_finds_documents_in_every_language_and_opens_one(
     assert {"EN", "FR", "ES"} <= hit_languages(page), "cross-lingual search"
     titles = hits.locator("h3").all_inner_texts()
     assert "Child labour in cocoa farming" not in titles
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     save_screenshot(page, "library-journey-search-fr")
 
     page.locator("nav[aria-labelledby='facet-country'] a", has_text="Pérou").click()
@@ -121,6 +105,6 @@ def test_a_french_search_finds_documents_in_every_language_and_opens_one(
 
     expect(page.locator("h1")).to_have_text("El trabajo forzoso en la minería informal del Perú")
     assert "/fr/library/" in page.url
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     save_screenshot(page, "library-journey-resource-fr")
     assert page_errors == []

@@ -8,44 +8,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from sdg87.accounts.tests.factories import TEST_PASSWORD
 from sdg87.indicators.models import Observation
 from sdg87.pathfinders.models import AnnualReport
 from sdg87.pathfinders.services.reports import REPORT_SERIES
 from sdg87.pathfinders.tests import factories
-from tests.browser.support import save_screenshot
+from tests.browser.support import axe_violations, save_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 SOURCE = "Pathfinder annual report FRA 2024, version 1"
-
-
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page (served locally).
-
-    The page is reloaded first, without its flash message: base.html puts the messages in a
-    ``<ul role="status">``, which axe reports as list items outside a list (a layout issue
-    shared by every page, reported to the lead, not a pathfinder one)."""
-    page.reload()
-    page.add_script_tag(url="/static/axe-core/axe.min.js")
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    return [
-        f"{item['id']} ({item['impact']}): {item['help']} "
-        f"{[node['target'] for node in item['nodes']]}"
-        for item in result["violations"]
-        if item["impact"] in ("serious", "critical")
-    ]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_out(page: Page) -> None:
@@ -93,7 +64,7 @@ def test_a_report_goes_from_draft_to_the_indicator_page(page, page_errors):
     expect(priority).to_contain_text("Train labour inspectors")
     expect(priority).to_contain_text("150,000")  # the gap in USD
     save_screenshot(page, "pathfinder-roadmap-built")
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
 
     # … and writes the 2024 report with a value of 8.7.1, then submits it.
     page.get_by_role("link", name="New annual report").click()
@@ -108,7 +79,7 @@ def test_a_report_goes_from_draft_to_the_indicator_page(page, page_errors):
     page.get_by_role("button", name="Save the report").click()
     expect(page.locator("#values")).to_contain_text("4.5")
     save_screenshot(page, "pathfinder-report-draft")
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#report-status")).to_have_text("Submitted")
     sign_out(page)
@@ -141,7 +112,7 @@ def test_a_report_goes_from_draft_to_the_indicator_page(page, page_errors):
     expect(history).to_have_count(5)
     expect(page.locator("#history")).to_contain_text("curator-one")
     save_screenshot(page, "pathfinder-report-published")
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     sign_out(page)
 
     # Anyone now reads the report, and the value is on the indicator page for France.
@@ -162,7 +133,7 @@ def test_a_report_goes_from_draft_to_the_indicator_page(page, page_errors):
     expect(page.locator("#pathfinder-map")).to_have_attribute("data-rendered", "true")
     expect(page.locator("#pathfinder-table")).to_contain_text("Reported within a year")
     save_screenshot(page, "pathfinder-overview")
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     page.goto("/en/pathfinders/FRA/")
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     assert page_errors == []
