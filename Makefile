@@ -7,7 +7,7 @@ PO_FILES := $(wildcard sdg87/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: vendor openapi run test test-pg test-replica test-browser fuzz load crash-test lint format typecheck check bench bench-search bench-import messages makemessages lock clean help
+.PHONY: vendor openapi run test test-pg test-replica test-browser fuzz load crash-test lint format typecheck check bench bench-search bench-import audit messages makemessages lock clean help
 
 help:
 	@echo "make run           set up (venv, locked install, migrate, bundled data, admin) and serve on http://127.0.0.1:8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make load          50 users for 5 minutes on the full data (locust) -> benchmarks/load.md"
 	@echo "make crash-test    kill -9 at 20 points of a 200,000-row import and a harvest, SQLite and PostgreSQL -> benchmarks/crash.md"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
+	@echo "make audit         pip-audit of requirements.lock (needs the PyPI JSON API or OSV)"
 	@echo "make bench-search  search benchmark (SQLite, PostgreSQL, tantivy at BENCH_DOCS=100000) -> benchmarks/search.md"
 	@echo "make bench-import  observation import benchmark (SQLite, PostgreSQL, BENCH_ROWS=1000000) -> benchmarks/import.md"
 
@@ -80,6 +81,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 check: lint test
+
+audit: $(STAMP)
+	$(BIN)/pip-audit --requirement requirements.lock --require-hashes --disable-pip --progress-spinner off
 
 makemessages: $(STAMP)
 	cd sdg87 && ../$(BIN)/python ../manage.py makemessages -l fr -l es --no-obsolete --no-location
