@@ -22,6 +22,7 @@ from sdg87.framework.models import Target, Theme
 from sdg87.library import access, ingest
 from sdg87.library.models import Resource, ResourceStatus, ResourceType
 from sdg87.library.search import index_resources
+from sdg87.library.services.ingestion import fingerprints_refresh
 
 # While a resource is in these statuses its owners may still correct it.
 OWNER_EDITABLE = frozenset({ResourceStatus.DRAFT, ResourceStatus.IN_REVIEW})
@@ -59,6 +60,10 @@ class ResourceEdit:
             for item in fields(self)
             if not isinstance(getattr(self, item.name), Unchanged)
         }
+
+
+# The fields a duplicate fingerprint is made of (see ``duplicates.fingerprint``).
+FINGERPRINTED = frozenset({"title", "abstract", "full_text"})
 
 
 def can_edit(user: Any, resource: Resource) -> bool:
@@ -201,6 +206,8 @@ def resource_edit(
     )
     if resource.status != ResourceStatus.WITHDRAWN:
         index_resources([resource.pk])
+    if after.keys() & FINGERPRINTED:
+        fingerprints_refresh([resource])
     return resource
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -411,6 +412,21 @@ def _suggest(
 
 
 # --- fingerprints and duplicates -------------------------------------------------------------
+
+
+def fingerprints_refresh(resources: Sequence[Resource]) -> int:
+    """Recompute the duplicate fingerprints of edited resources (title, abstract or text
+    changed) and link any new likely duplicate; returns the number of new links."""
+    touched = [
+        (
+            SimpleNamespace(
+                title=resource.title, abstract=resource.abstract, text=resource.full_text
+            ),
+            resource,
+        )
+        for resource in resources
+    ]
+    return _fingerprint_and_link(touched)  # type: ignore[arg-type]
 
 
 def _fingerprint_and_link(touched: Sequence[tuple[ResourceRecord, Resource]]) -> int:

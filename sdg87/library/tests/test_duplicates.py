@@ -6,8 +6,14 @@ from __future__ import annotations
 import pytest
 
 from sdg87.library import duplicates
-from sdg87.library.models import DuplicateLink, ResourceBucket, ResourceFingerprint
-from sdg87.library.tests.resources_support import ingest, library_reference, record
+from sdg87.library.models import DuplicateLink, Resource, ResourceBucket, ResourceFingerprint
+from sdg87.library.services import ResourceEdit, resource_edit
+from sdg87.library.tests.resources_support import (
+    CuratorFactory,
+    ingest,
+    library_reference,
+    record,
+)
 
 __all__ = ["library_reference"]
 
@@ -153,3 +159,27 @@ def test_similar_resources_lists_the_near_duplicate_first(client):
     assert [item["title"] for item in results][:2] == ["Copy", "Other Kenya study"]
     assert results[0]["duplicate"] is True
     assert "Inflation" not in [item["title"] for item in results]
+
+
+@pytest.mark.usefixtures("library_reference")
+def test_a_title_edit_recomputes_the_fingerprint_and_links_the_new_duplicate():
+    ingest(record("a", title="Guide to fair recruitment", text="", url="https://example.org/a"))
+    ingest(
+        record("b", title="Inflation outlook", text="", url="https://example.org/b"),
+        source="mirror",
+    )
+    assert not DuplicateLink.objects.exists()
+    copy = Resource.objects.get(source_record_id="b")
+
+    resource_edit(
+        actor=CuratorFactory(),
+        resource_id=copy.pk,
+        edit=ResourceEdit(title="Guide to Fair Recruitment."),
+    )
+
+    assert ResourceFingerprint.objects.get(resource=copy).title_key == duplicates.title_key(
+        "Guide to fair recruitment"
+    )
+    link = DuplicateLink.objects.get()
+    assert (link.resource_id, link.method) == (copy.pk, "title")
+    assert link.duplicate_of.source_record_id == "a"
