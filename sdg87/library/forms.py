@@ -73,3 +73,58 @@ class HarvestForm(forms.Form):
         initial="oai-pmh",
         widget=forms.RadioSelect,
     )
+
+
+def _comma_separated(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+
+
+class ResourceEditForm(forms.Form):
+    """Correct a resource's metadata; the service checks every value as ingestion does."""
+
+    title = forms.CharField(label=_("Title"), max_length=1000)
+    abstract = forms.CharField(
+        label=_("Abstract"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=ResourceType.choices)
+    language = forms.CharField(
+        label=_("Language"),
+        max_length=8,
+        help_text=_("ISO 639-1 code, e.g. en, fr, es"),
+    )
+    year = forms.IntegerField(label=_("Year"), required=False)
+    countries = forms.CharField(
+        label=_("Countries"),
+        required=False,
+        help_text=_("ISO3 codes separated by commas, e.g. KEN, UGA"),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    targets = forms.CharField(
+        label=_("SDG targets"),
+        required=False,
+        help_text=_("Target codes separated by commas, e.g. 8.7, 16.2"),
+    )
+    url = forms.CharField(label=_("Address (URL)"), max_length=2000, required=False)
+    licence = forms.CharField(label=_("Licence"), max_length=255, required=False)
+
+    def __init__(self, *args, themes: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = themes
+
+    def edit_values(self) -> dict[str, object]:
+        """The cleaned values in the service's shapes (lists of codes as tuples)."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "abstract": data["abstract"],
+            "type": data["type"],
+            "language": data["language"],
+            "year": data["year"],
+            "countries": _comma_separated(data["countries"]),
+            "themes": tuple(data["themes"]),
+            "targets": _comma_separated(data["targets"]),
+            "url": data["url"],
+            "licence": data["licence"],
+        }

@@ -295,3 +295,8 @@ def resources_visible_among(*, actor: Any, resource_ids: list[int]) -> QuerySet[
     """Those of ``resource_ids`` that ``actor`` may see (published ones for the public), for
     other apps that keep links to resources (the partners' action-group documents)."""
     return visible_resources(actor).filter(pk__in=resource_ids).order_by("-year", "title")
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    """Every theme as (slug, name in the active language), in the themes' own order."""
+    return [(theme.slug, theme.name) for theme in Theme.objects.order_by("position", "slug")]

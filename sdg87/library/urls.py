@@ -6,6 +6,7 @@ app_name = "library"
 urlpatterns = [
     path("", search_views.library_search, name="search"),
     path("<int:resource_id>/", views.resource_detail, name="resource"),
+    path("<int:resource_id>/edit/", views.resource_edit, name="resource-edit"),
     path("<int:resource_id>/action/", views.resource_action, name="resource-action"),
     path("contribute/", views.contribute, name="contribute"),
     path("mine/", views.my_contributions, name="mine"),

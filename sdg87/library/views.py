@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sdg87.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from sdg87.library import access, selectors, services
-from sdg87.library.forms import ContributionForm
+from sdg87.library.forms import ContributionForm, ResourceEditForm
 from sdg87.library.models import DuplicateLink
 
 
@@ -61,9 +61,59 @@ def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
         "details": details,
         "suggestions": selectors.with_labels(details.suggestions) if details else [],
         "can_review": access.can_review(request.user),
+        "can_edit": services.can_edit(request.user, resource),
         "extra_items": sorted((resource.extra or {}).items()),
     }
     return render(request, "library/resource_detail.html", context)
+
+
+@domain_errors
+def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
+    """Correct a resource's metadata (curators: any resource; owners: while it is a draft or in
+    review). The same checks as the API's PATCH; a stale form cannot undo someone's change
+    silently because only the fields that differ from the stored values are written."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    resource = selectors.resource_get(actor=request.user, resource_id=resource_id)
+    if not services.can_edit(request.user, resource):
+        raise PermissionDenied(
+            _(
+                "Only curators, or the resource's owners while it is a draft or in review, "
+                "may edit it."
+            )
+        )
+    initial = {
+        "title": resource.title,
+        "abstract": resource.abstract,
+        "type": resource.type,
+        "language": resource.language,
+        "year": resource.year,
+        "countries": ", ".join(sorted(c.iso3 for c in resource.countries.all())),
+        "themes": [theme.slug for theme in resource.themes.all()],
+        "targets": ", ".join(sorted(t.code for t in resource.targets.all())),
+        "url": resource.url,
+        "licence": resource.licence,
+    }
+    form = ResourceEditForm(request.POST or None, initial=initial, themes=selectors.theme_choices())
+    if request.method == "POST" and form.is_valid():
+        changed = {
+            name: value for name, value in form.edit_values().items() if name in form.changed_data
+        }
+        try:
+            services.resource_edit(
+                actor=request.user, resource_id=resource.pk, edit=services.ResourceEdit(**changed)
+            )
+        except (NotAuthenticated, PermissionDenied, NotFound):
+            raise
+        except DomainError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The resource is updated.") if changed else _("Nothing was changed."),
+            )
+            return HttpResponseRedirect(reverse("library:resource", args=[resource.pk]))
+    return render(request, "library/resource_edit.html", {"resource": resource, "form": form})
 
 
 @require_POST

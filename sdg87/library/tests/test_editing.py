@@ -162,3 +162,74 @@ def test_the_api_answers_404_when_hidden_and_403_when_visible_but_not_editable(c
 def test_the_api_asks_for_sign_in(client):
     resource = resource_with_status(ResourceStatus.PUBLISHED)
     assert patch(client, resource.pk, {"title": "x"}).status_code == 401
+
+
+# --- the edit page ----------------------------------------------------------------------------
+
+
+def edit_form(resource, **changes):
+    """The form as the page fills it, with ``changes`` applied."""
+    values = {
+        "title": resource.title,
+        "abstract": resource.abstract,
+        "type": resource.type,
+        "language": resource.language,
+        "year": resource.year or "",
+        "countries": ", ".join(sorted(c.iso3 for c in resource.countries.all())),
+        "targets": ", ".join(sorted(t.code for t in resource.targets.all())),
+        "url": resource.url,
+        "licence": resource.licence,
+    }
+    values.update(changes)
+    return values
+
+
+def test_the_edit_page_corrects_the_changed_fields_and_returns_to_the_resource(client):
+    resource = resource_with_status(ResourceStatus.PUBLISHED)
+    curator = CuratorFactory()
+    client.force_login(curator)
+    page = client.get(f"/en/library/{resource.pk}/")
+    assert f'href="/en/library/{resource.pk}/edit/"' in page.content.decode()
+
+    response = client.post(
+        f"/en/library/{resource.pk}/edit/",
+        edit_form(resource, title="Debt bondage in brick kilns", countries="IND, NPL"),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/library/{resource.pk}/"
+    resource.refresh_from_db()
+    assert resource.title == "Debt bondage in brick kilns"
+    assert sorted(c.iso3 for c in resource.countries.all()) == ["IND", "NPL"]
+    entry = AuditEntry.objects.filter(action="library.resource.edit").get()
+    assert set(entry.after) == {"title", "countries"}
+    assert [hit.id for hit in resource_search(query="brick kilns").hits] == [resource.pk]
+
+
+def test_the_edit_page_shows_a_bad_value_on_its_field_and_writes_nothing(client):
+    resource = resource_with_status(ResourceStatus.PUBLISHED)
+    client.force_login(CuratorFactory())
+    response = client.post(
+        f"/en/library/{resource.pk}/edit/", edit_form(resource, title="New", countries="XXX")
+    )
+    assert response.status_code == 200
+    assert "unknown" in response.content.decode()
+    assert "XXX" in response.content.decode()
+    resource.refresh_from_db()
+    assert resource.title != "New"
+    assert not AuditEntry.objects.filter(action="library.resource.edit").exists()
+
+
+def test_the_edit_page_is_refused_to_whoever_may_not_edit(client):
+    resource = resource_with_status(ResourceStatus.PUBLISHED)
+    anonymous = client.get(f"/en/library/{resource.pk}/edit/")
+    assert anonymous.status_code == 302
+    assert "/accounts/login/" in anonymous["Location"]
+    client.force_login(UserFactory())
+    assert client.get(f"/en/library/{resource.pk}/edit/").status_code == 403
+    assert (
+        f"/en/library/{resource.pk}/edit/"
+        not in client.get(f"/en/library/{resource.pk}/").content.decode()
+    )
+    hidden = resource_with_status(ResourceStatus.DRAFT, record_id="hidden")
+    assert client.get(f"/en/library/{hidden.pk}/edit/").status_code == 404
