@@ -30,6 +30,7 @@ from sdg87.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from sdg87.core.models import AuditSource
 from sdg87.indicators.importers.base import SourceFile
 from sdg87.indicators.services.observations import observations_import
+from sdg87.indicators.services.removal import observations_delete_by_source
 from sdg87.partners.uploads import evidence_checked, safe_stem
 from sdg87.pathfinders import selectors, workflow
 from sdg87.pathfinders.models import (
@@ -393,6 +394,7 @@ def report_transition(
     elif target == ReportStatus.APPROVED:
         report.approved_at = now
         report.observation_batch_id = _import_values(report, actor, source)
+        _drop_superseded_values(report, actor, source)
     elif target == ReportStatus.PUBLISHED:
         report.published_at = now
     common.bump_version(report)
@@ -463,6 +465,19 @@ def _import_values(report: AnnualReport, actor: Any, source: str) -> int | None:
         audit_source=source,
     )
     return result.batch
+
+
+def _drop_superseded_values(report: AnnualReport, actor: Any, source: str) -> int:
+    """A correction replaces its earlier versions' values: the observations that still carry an
+    earlier version's source are the values this version dropped, and they go (the values it
+    kept were just re-imported under its own source, with their history)."""
+    earlier = AnnualReport.objects.filter(
+        pathfinder=report.pathfinder, year=report.year, version__lt=report.version
+    ).select_related("pathfinder__country")
+    labels = [report_source_label(version) for version in earlier]
+    return observations_delete_by_source(
+        actor=actor, series=REPORT_SERIES, sources=labels, audit_source=source
+    )
 
 
 def _notify(report_id: int, action: str, comment: str) -> None:

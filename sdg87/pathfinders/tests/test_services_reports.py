@@ -716,6 +716,31 @@ def test_approving_the_correction_updates_the_observation_and_keeps_the_old_valu
     assert revision.previous["value"] == 4.5
 
 
+def test_a_value_the_correction_drops_leaves_the_data_and_a_kept_one_takes_its_source(
+    focal_point, curator, indicator
+):
+    original = through(
+        ReportStatus.PUBLISHED,
+        focal_point,
+        curator,
+        values=[value(year=2023, number=5.0), value(year=2024, number=4.5)],
+    )
+    assert Observation.objects.filter(series=REPORT_SERIES).count() == 2
+    correction = services.report_correct(actor=focal_point, report_id=original.pk)
+    services.report_update(
+        actor=focal_point, report_id=correction.pk, indicator_values=[value(number=4.5)]
+    )
+    services.report_transition(actor=focal_point, report_id=correction.pk, action="submit")
+
+    services.report_transition(actor=curator, report_id=correction.pk, action="approve")
+
+    kept = Observation.objects.get(series=REPORT_SERIES)
+    assert (kept.year, kept.value) == (2024, 4.5)
+    assert kept.source == "Pathfinder annual report FRA 2024, version 2"
+    entry = AuditEntry.objects.filter(object_type="indicators.observation").latest("pk")
+    assert entry.before["count"] == 1
+
+
 def test_a_draft_is_not_corrected_but_edited(focal_point, draft):
     with pytest.raises(Conflict) as caught:
         services.report_correct(actor=focal_point, report_id=draft.pk)
