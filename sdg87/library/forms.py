@@ -75,7 +75,7 @@ class HarvestForm(forms.Form):
     )
 
 
-def _comma_separated(value: str) -> tuple[str, ...]:
+def comma_separated(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
 
 
@@ -122,9 +122,9 @@ class ResourceEditForm(forms.Form):
             "type": data["type"],
             "language": data["language"],
             "year": data["year"],
-            "countries": _comma_separated(data["countries"]),
+            "countries": comma_separated(data["countries"]),
             "themes": tuple(data["themes"]),
-            "targets": _comma_separated(data["targets"]),
+            "targets": comma_separated(data["targets"]),
             "url": data["url"],
             "licence": data["licence"],
         }

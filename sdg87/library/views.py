@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sdg87.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from sdg87.library import access, selectors, services
-from sdg87.library.forms import ContributionForm, ResourceEditForm
+from sdg87.library.forms import ContributionForm, ResourceEditForm, comma_separated
 from sdg87.library.models import DuplicateLink
 
 
@@ -38,6 +38,18 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             raise Http404(exc.message) from None
 
     return wrapper
+
+
+def _call_or_show(form: forms.Form, call: Callable[[], Any]) -> Any | None:
+    """Run a service call for a form: a refused value goes on the form (and ``None`` comes
+    back); sign-in, access and not-found errors go on to ``domain_errors``."""
+    try:
+        return call()
+    except (NotAuthenticated, PermissionDenied, NotFound):
+        raise
+    except DomainError as exc:
+        _add_service_error(form, exc)
+        return None
 
 
 def _add_service_error(form: forms.Form, exc: DomainError) -> None:
@@ -99,15 +111,13 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
         changed = {
             name: value for name, value in form.edit_values().items() if name in form.changed_data
         }
-        try:
-            services.resource_edit(
+        edited = _call_or_show(
+            form,
+            lambda: services.resource_edit(
                 actor=request.user, resource_id=resource.pk, edit=services.ResourceEdit(**changed)
-            )
-        except (NotAuthenticated, PermissionDenied, NotFound):
-            raise
-        except DomainError as exc:
-            _add_service_error(form, exc)
-        else:
+            ),
+        )
+        if edited is not None:
             messages.success(
                 request,
                 _("The resource is updated.") if changed else _("Nothing was changed."),
@@ -163,33 +173,26 @@ def contribute(request: HttpRequest) -> HttpResponse:
         if data["file"] is not None:
             uploaded = data["file"]
             upload = services.Upload(name=uploaded.name, content=uploaded.read())
-        try:
-            resource = services.resource_contribute(
-                actor=request.user,
-                contribution=services.Contribution(
-                    title=data["title"],
-                    abstract=data["abstract"],
-                    language=data["language"],
-                    year=data["year"],
-                    type=data["type"],
-                    countries=tuple(
-                        part.strip()
-                        for part in data["countries"].replace(";", ",").split(",")
-                        if part.strip()
-                    ),
-                    url=data["url"],
-                    organisation=data["organisation"],
-                    licence=data["licence"],
-                    authors=tuple(line for line in data["authors"].splitlines() if line.strip()),
-                    submit=data["submit_for_review"],
-                ),
-                upload=upload,
-            )
-        except (NotAuthenticated, PermissionDenied, NotFound):
-            raise
-        except DomainError as exc:
-            _add_service_error(form, exc)
-        else:
+        contribution = services.Contribution(
+            title=data["title"],
+            abstract=data["abstract"],
+            language=data["language"],
+            year=data["year"],
+            type=data["type"],
+            countries=comma_separated(data["countries"]),
+            url=data["url"],
+            organisation=data["organisation"],
+            licence=data["licence"],
+            authors=tuple(line for line in data["authors"].splitlines() if line.strip()),
+            submit=data["submit_for_review"],
+        )
+        resource = _call_or_show(
+            form,
+            lambda: services.resource_contribute(
+                actor=request.user, contribution=contribution, upload=upload
+            ),
+        )
+        if resource is not None:
             messages.success(
                 request,
                 _("Thank you: the resource is sent for review.")
