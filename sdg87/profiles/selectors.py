@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,8 +19,7 @@ from sdg87.countries.models import Country
 from sdg87.indicators import page_selectors as indicator_pages
 from sdg87.instruments import selectors as instrument_selectors
 from sdg87.library import selectors as library_selectors
-from sdg87.partners import selectors as partner_selectors
-from sdg87.partners.models import OrganisationStatus, PledgeStatus
+from sdg87.partners.models import Organisation, OrganisationStatus, PledgeStatus
 from sdg87.pathfinders import selectors as pathfinder_selectors
 
 KEY_RESOURCES_LIMIT = 10
@@ -119,31 +118,35 @@ def _ratification_rows(country: Country) -> list[dict[str, Any]]:
 
 
 def country_pathfinder(iso3: str, *, actor: Any = None) -> dict[str, Any] | None:
-    """The pathfinder summary (``sdg87.pathfinders.selectors.pathfinder_summary``): None when
-    the country is not a pathfinder."""
-    return pathfinder_selectors.pathfinder_summary(iso3=iso3, actor=actor)
+    """The pathfinder summary (``sdg87.pathfinders.selectors.pathfinder_summary``, without
+    the indicators on track, which the profile does not show): None when the country is not
+    a pathfinder. Two queries."""
+    summary = pathfinder_selectors.pathfinder_summary(iso3=iso3, actor=actor, with_indicators=False)
+    if summary is not None:
+        del summary["indicators_on_track"], summary["indicators_assessed"]
+    return summary
 
 
 def country_partners(country: Country) -> list[dict[str, Any]]:
     """Approved partner organisations based in the country, then approved organisations with
-    an active pledge for it; each once, by name within each group. Two queries."""
-    partners: dict[int, dict[str, Any]] = {}
-    for organisation in partner_selectors.organisation_list(country=country.iso3):
-        partners[organisation.pk] = _partner_row(organisation, BASED_HERE)
-    pledges = (
-        partner_selectors.pledge_list(country=country.iso3, status=PledgeStatus.ACTIVE)
-        .filter(owner__status=OrganisationStatus.APPROVED)
-        .prefetch_related(None)
+    an active pledge for it; each once, by name within each group. One query."""
+    pledged_here = Q(pledges__status=PledgeStatus.ACTIVE, pledges__countries=country)
+    organisations = (
+        Organisation.objects.filter(status=OrganisationStatus.APPROVED)
+        .filter(
+            Q(country=country) | Q(pk__in=Organisation.objects.filter(pledged_here).values("pk"))
+        )
+        .annotate(active_pledges=Count("pledges", filter=pledged_here, distinct=True))
+        .order_by("name", "id")
     )
-    pledged: dict[int, dict[str, Any]] = {}
-    for pledge in pledges:
-        row = partners.get(pledge.owner_id) or pledged.get(pledge.owner_id)
-        if row is None:
-            row = pledged[pledge.owner_id] = _partner_row(pledge.owner, PLEDGE)
-        row["active_pledges"] += 1
-    return list(partners.values()) + sorted(
-        pledged.values(), key=lambda row: (row["name"].casefold(), row["id"])
-    )
+    partners: list[dict[str, Any]] = []
+    pledged: list[dict[str, Any]] = []
+    for organisation in organisations:
+        based_here = organisation.country_id == country.pk
+        row = _partner_row(organisation, BASED_HERE if based_here else PLEDGE)
+        row["active_pledges"] = organisation.active_pledges
+        (partners if based_here else pledged).append(row)
+    return partners + sorted(pledged, key=lambda row: (row["name"].casefold(), row["id"]))
 
 
 def _partner_row(organisation: Any, reason: str) -> dict[str, Any]:

@@ -138,37 +138,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "pathfinders/overview.html", context)
 
 
-def _action_rows(funding_view: selectors.FundingView) -> dict[int, Any]:
-    return {item.line.action_id: item for item in funding_view.summary.actions}
-
-
 @domain_errors
 def detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    pathfinder = selectors.pathfinder_get(iso3)
-    code = pathfinder.country.iso3
-    funding_view = selectors.funding_view(actor=request.user, iso3=code)
-    roadmap = funding_view.roadmaps[0] if funding_view.roadmaps else None
-    money = _action_rows(funding_view)
-    action_titles = {}
-    for priority in roadmap.priorities.all() if roadmap else []:
-        priority.active_pledges = funding_view.pledges.get(priority.pk, [])  # type: ignore[attr-defined]
-        for action in priority.actions.all():
-            action.funding = money.get(action.pk)  # type: ignore[attr-defined]
-            action_titles[action.pk] = action.title
-    for milestone in roadmap.milestones.all() if roadmap else []:
-        milestone.action_title = action_titles.get(milestone.action_id)  # type: ignore[attr-defined]
+    page = selectors.pathfinder_page(actor=request.user, iso3=iso3)
     context = {
-        "pathfinder": pathfinder,
-        "summary": selectors.reporting_status(pathfinder),
-        "roadmap": roadmap,
-        "other_roadmaps": [
-            item
-            for item in selectors.roadmaps_of(actor=request.user, iso3=code)
-            if roadmap is None or item.pk != roadmap.pk
-        ],
-        "funding": funding_view,
-        "reports": list(selectors.report_list(actor=request.user, iso3=code)),
-        "can_edit": selectors.can_edit(request.user, code),
+        "pathfinder": page.pathfinder,
+        "summary": page.summary,
+        "roadmap": page.roadmap,
+        "other_roadmaps": page.other_roadmaps,
+        "funding": {"summary": page.funding},
+        "reports": page.reports,
+        "can_edit": selectors.can_edit(request.user, page.pathfinder.country.iso3),
     }
     return render(request, "pathfinders/detail.html", context)
 
