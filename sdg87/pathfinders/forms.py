@@ -16,6 +16,7 @@ from sdg87.partners import selectors as partner_selectors
 from sdg87.partners.currencies import ISO_4217
 from sdg87.partners.uploads import MAX_EVIDENCE_BYTES
 from sdg87.pathfinders.models import ActionStatus, RoadmapStatus
+from sdg87.pathfinders.services.roadmaps import RoadmapDocument
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -65,6 +66,14 @@ class RoadmapForm(LockedForm):
     document_url = forms.CharField(
         label=_("Link to the document"), max_length=500, required=False, help_text=_("https://…")
     )
+    document = forms.FileField(
+        label=_("Document (file)"),
+        required=False,
+        help_text=_(
+            "PDF, Word (.docx), Excel (.xlsx), CSV, text or an image, at most 10 MB; the type "
+            "is checked from the content. Leave empty to keep the current file."
+        ),
+    )
     consultation = forms.CharField(
         label=_("Consultation of social partners"),
         widget=SHORT_TEXT,
@@ -75,6 +84,9 @@ class RoadmapForm(LockedForm):
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("lock_version", None)
+        upload = data.pop("document", None)
+        if upload is not None:
+            data["document"] = RoadmapDocument(name=upload.name, content=b"".join(upload.chunks()))
         return data
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/<int:pk>/correct/", reports.report_correct, name="report_correct"),
     # Roadmap editing
     path("roadmaps/<int:roadmap_id>/edit/", roadmaps.roadmap_edit, name="roadmap_edit"),
+    path("roadmaps/<int:roadmap_id>/document/", roadmaps.roadmap_document, name="roadmap_document"),
     path(
         "roadmaps/<int:roadmap_id>/priorities/new/",
         roadmaps.priority_create,

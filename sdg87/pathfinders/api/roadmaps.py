@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -129,6 +130,9 @@ class RoadmapFundingOut(CountedTotalsOut):
 class RoadmapOut(RoadmapRefOut):
     country: str = Field(description="ISO3 code")
     document_url: str
+    document_file: str | None = Field(
+        description="address of the uploaded document file (a download), if there is one"
+    )
     consultation: str = Field(description="how social partners were consulted")
     lock_version: int = Field(description=LOCK_DESCRIPTION)
     created_at: datetime.datetime
@@ -243,6 +247,9 @@ def roadmap_out(roadmap: Roadmap, language: str) -> dict[str, Any]:
     return {
         **roadmap_summary_out(roadmap),
         "document_url": roadmap.document_url,
+        "document_file": (
+            reverse("pathfinders:roadmap_document", args=[roadmap.pk]) if roadmap.document else None
+        ),
         "consultation": roadmap.consultation,
         "created_at": roadmap.created_at,
         "updated_at": roadmap.updated_at,

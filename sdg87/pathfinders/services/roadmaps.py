@@ -5,8 +5,10 @@ and milestones. Curators and the country's focal points; partner editors never. 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from sdg87.accounts.permissions import require_country
@@ -14,6 +16,7 @@ from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.errors import InvalidInput, NotFound
 from sdg87.core.models import AuditSource
 from sdg87.partners.models import Organisation
+from sdg87.partners.uploads import evidence_checked, safe_stem
 from sdg87.pathfinders import selectors
 from sdg87.pathfinders.models import (
     Action,
@@ -33,6 +36,7 @@ ROADMAP_FIELDS = (
     "adopted_on",
     "status",
     "document_url",
+    "document",
     "consultation",
     "is_example",
 )
@@ -72,6 +76,8 @@ def _roadmap_values(values: dict[str, Any], roadmap: Roadmap | None = None) -> d
             cleaned[name] = _web_url(value, field=name)
         elif name == "consultation":
             cleaned[name] = common.text(value, field=name)
+        elif name == "document":
+            cleaned[name] = _document(value)
         else:
             raise InvalidInput(f"unknown field {name!r}", details={name: "not a roadmap field"})
     start = cleaned.get("period_start", roadmap.period_start if roadmap else None)
@@ -82,6 +88,36 @@ def _roadmap_values(values: dict[str, Any], roadmap: Roadmap | None = None) -> d
             details={"period_end": f"{end} is before {start}"},
         )
     return cleaned
+
+
+@dataclass(frozen=True)
+class RoadmapDocument:
+    """An uploaded roadmap document: the name the client gave and the bytes."""
+
+    name: str
+    content: bytes
+
+
+def _document(value: Any) -> ContentFile | None:
+    """The checked document file (its kind judged from its bytes, its name made safe), or None
+    to leave the stored one as it is."""
+    if value is None:
+        return None
+    if not isinstance(value, RoadmapDocument):
+        raise InvalidInput("the document must be a file", details={"document": "a file"})
+    checked = evidence_checked(value.content, value.name, field="document")
+    return ContentFile(
+        checked.content, name=f"{safe_stem(value.name, 'roadmap')}.{checked.extension}"
+    )
+
+
+def _set_values(roadmap: Roadmap, cleaned: dict[str, Any]) -> None:
+    for name, value in cleaned.items():
+        if name == "document":
+            if value is not None:
+                roadmap.document.save(value.name, value, save=False)
+        else:
+            setattr(roadmap, name, value)
 
 
 def _web_url(value: Any, *, field: str) -> str:
@@ -111,12 +147,13 @@ def roadmap_create(
     cleaned = _roadmap_values(
         {"title": title, "period_start": period_start, "period_end": period_end, **values}
     )
-    roadmap = Roadmap.objects.create(
+    roadmap = Roadmap(
         pathfinder=pathfinder,
         is_example=is_example,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        **cleaned,
     )
+    _set_values(roadmap, cleaned)
+    roadmap.save()
     audit_record(
         actor=actor,
         action="create",
@@ -139,8 +176,7 @@ def roadmap_update(
     roadmap = _roadmap_for_write(actor, roadmap_id)
     common.check_version(roadmap, lock_version)
     before = snapshot(roadmap, ROADMAP_FIELDS)
-    for name, value in _roadmap_values(values, roadmap).items():
-        setattr(roadmap, name, value)
+    _set_values(roadmap, _roadmap_values(values, roadmap))
     common.bump_version(roadmap)
     roadmap.save()
     audit_update(

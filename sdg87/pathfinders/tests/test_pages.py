@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sdg87.pathfinders.models import Action, AnnualReport, Priority, Roadmap
 from sdg87.pathfinders.services import reports as report_services
@@ -228,6 +229,83 @@ def test_a_stale_lock_version_shows_the_conflict_message(client, focal_point):
     assert "Someone else changed this since you opened it" in text_of(response)
     roadmap.refresh_from_db()
     assert roadmap.title == "Renamed"
+
+
+ROADMAP_FIELDS = {"title": "Plan", "period_start": "2022", "period_end": "2026"}
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def test_a_focal_point_uploads_the_roadmap_document_and_visitors_download_it(client, focal_point):
+    roadmap = factories.roadmap("FRA")
+    client.force_login(focal_point)
+
+    response = client.post(
+        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
+        {
+            **ROADMAP_FIELDS,
+            "status": "adopted",
+            "lock_version": "1",
+            "document": SimpleUploadedFile("../Plan national.pdf", PDF),
+        },
+    )
+
+    assert response.status_code == 302
+    roadmap.refresh_from_db()
+    assert roadmap.document.name.startswith("pathfinders/roadmaps/")
+    assert roadmap.document.name.endswith(".pdf")
+    client.logout()
+    page = client.get("/en/pathfinders/FRA/").content.decode()
+    address = f"/en/pathfinders/roadmaps/{roadmap.pk}/document/"
+    assert f'href="{address}"' in page
+    download = client.get(address)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_document_whose_content_lies_about_its_type_is_refused_and_nothing_changes(
+    client, focal_point
+):
+    roadmap = factories.roadmap("FRA")
+    client.force_login(focal_point)
+
+    response = client.post(
+        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
+        {
+            **ROADMAP_FIELDS,
+            "title": "Renamed",
+            "status": "adopted",
+            "lock_version": "1",
+            "document": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 a program"),
+        },
+    )
+
+    assert response.status_code == 400
+    assert "this is not a .pdf file" in text_of(response)
+    roadmap.refresh_from_db()
+    assert roadmap.title != "Renamed"
+    assert not roadmap.document
+
+
+def test_a_draft_roadmap_document_is_not_reachable_by_the_public(client, focal_point):
+    roadmap = factories.roadmap("FRA", status=Roadmap.Status.DRAFT)
+    client.force_login(focal_point)
+    client.post(
+        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
+        {
+            **ROADMAP_FIELDS,
+            "status": "draft",
+            "lock_version": "1",
+            "document": SimpleUploadedFile("plan.pdf", PDF),
+        },
+    )
+    address = f"/en/pathfinders/roadmaps/{roadmap.pk}/document/"
+    assert client.get(address).status_code == 200
+    client.logout()
+    assert client.get(address).status_code == 404
+    client.force_login(factories.FocalPointFactory(countries=[factories.country("KEN")]))
+    assert client.get(address).status_code == 404
 
 
 def test_someone_else_cannot_open_the_roadmap_editor(client):
@@ -494,3 +572,21 @@ def test_a_viewer_cannot_add_an_exchange_rate(client):
     )
 
     assert response.status_code == 403
+
+
+def test_the_roadmap_api_gives_the_document_file_address(client, focal_point):
+    roadmap = factories.roadmap("FRA")
+    assert client.get("/api/v1/pathfinders/FRA/roadmap").json()["document_file"] is None
+    client.force_login(focal_point)
+    client.post(
+        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
+        {
+            **ROADMAP_FIELDS,
+            "status": "adopted",
+            "lock_version": "1",
+            "document": SimpleUploadedFile("plan.pdf", PDF),
+        },
+    )
+    address = client.get("/api/v1/pathfinders/FRA/roadmap").json()["document_file"]
+    assert address.endswith(f"/pathfinders/roadmaps/{roadmap.pk}/document/")
+    assert client.get(address).status_code == 200

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sdg87.accounts.permissions import require_country
 from sdg87.core.errors import Conflict, DomainError, InvalidInput
 from sdg87.core.models import AuditSource
-from sdg87.partners.uploads import EVIDENCE_KINDS
 from sdg87.pathfinders import access, selectors, workflow
 from sdg87.pathfinders.forms import (
     ActionUpdateFormSet,
@@ -40,6 +38,7 @@ from sdg87.pathfinders.views.common import (
     conflict_message,
     domain_errors,
     show_refusal,
+    stored_file_download,
 )
 
 ACTION_LABELS = {
@@ -308,18 +307,7 @@ def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpRespon
     item = next((row for row in report.evidence.all() if row.pk == evidence_id), None)
     if item is None or not item.file:
         raise Http404("no evidence file")
-    name = item.file.name
-    extension = name.rsplit(".", 1)[-1].lower()
-    if extension not in EVIDENCE_KINDS or not default_storage.exists(name):
-        raise Http404("no evidence file")
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=name.rsplit("/", 1)[-1],
-        content_type=EVIDENCE_KINDS[extension][1],
-    )
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return stored_file_download(item.file.name)
 
 
 @require_POST

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from sdg87.pathfinders.forms import (
 )
 from sdg87.pathfinders.models import Roadmap
 from sdg87.pathfinders.services import roadmaps as services
-from sdg87.pathfinders.views.common import domain_errors, show_refusal
+from sdg87.pathfinders.views.common import domain_errors, show_refusal, stored_file_download
 
 
 def _country_url(iso3: str, anchor: str = "") -> str:
@@ -99,7 +99,9 @@ def roadmap_create(request: HttpRequest, iso3: str) -> HttpResponse:
     pathfinder = selectors.pathfinder_get(iso3)
     code = pathfinder.country.iso3
     require_country(request.user, code)
-    form = RoadmapForm(request.POST or None, initial={"status": Roadmap.Status.DRAFT})
+    form = RoadmapForm(
+        request.POST or None, request.FILES or None, initial={"status": Roadmap.Status.DRAFT}
+    )
     return _save_or_show(
         request,
         form,
@@ -132,7 +134,7 @@ def roadmap_edit(request: HttpRequest, roadmap_id: int) -> HttpResponse:
         "consultation": roadmap.consultation,
         "lock_version": roadmap.lock_version,
     }
-    form = RoadmapForm(request.POST or None, initial=initial)
+    form = RoadmapForm(request.POST or None, request.FILES or None, initial=initial)
     return _save_or_show(
         request,
         form,
@@ -310,3 +312,13 @@ def milestone_create(request: HttpRequest, roadmap_id: int) -> HttpResponse:
         title=_("Add a milestone to “%(title)s”") % {"title": roadmap.title},
         iso3=code,
     )
+
+
+@domain_errors
+def roadmap_document(request: HttpRequest, roadmap_id: int) -> HttpResponse:
+    """The roadmap's document file, to whoever may see the roadmap (a draft's only to its
+    country's focal points and the curators), always as a download."""
+    roadmap = selectors.roadmap_get(actor=request.user, roadmap_id=roadmap_id)
+    if not roadmap.document:
+        raise Http404("no document file")
+    return stored_file_download(roadmap.document.name)
