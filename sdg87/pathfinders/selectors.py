@@ -767,6 +767,20 @@ def roadmap_funding(roadmap: Roadmap, *, on: datetime.date | None = None) -> Roa
 # --- for the pages (added with the pathfinder pages) ------------------------------------------
 
 
+def milestone_get(*, actor: Any, milestone_id: int) -> Milestone:
+    """A milestone of a roadmap the actor may see (``NotFound`` otherwise)."""
+    milestone = (
+        Milestone.objects.select_related("roadmap__pathfinder__country")
+        .filter(pk=milestone_id)
+        .first()
+    )
+    if milestone is None or not access.can_see_roadmap(
+        actor, iso3=milestone.roadmap.pathfinder.country.iso3, status=milestone.roadmap.status
+    ):
+        raise NotFound(f"no milestone {milestone_id}", details={"milestone": milestone_id})
+    return milestone
+
+
 def priority_get(*, actor: Any, priority_id: int) -> Priority:
     """A priority of a roadmap the actor may see (``NotFound`` otherwise), with its themes."""
     priority = (

@@ -36,7 +36,15 @@ urlpatterns = [
         roadmaps.milestone_create,
         name="milestone_create",
     ),
+    path(
+        "roadmaps/<int:roadmap_id>/indicators/remove/",
+        roadmaps.indicator_unlink,
+        name="indicator_unlink",
+    ),
+    path("milestones/<int:milestone_id>/edit/", roadmaps.milestone_edit, name="milestone_edit"),
     path("priorities/<int:priority_id>/edit/", roadmaps.priority_edit, name="priority_edit"),
+    path("priorities/<int:priority_id>/delete/", roadmaps.priority_delete, name="priority_delete"),
+    path("actions/<int:action_id>/delete/", roadmaps.action_delete, name="action_delete"),
     path("priorities/<int:priority_id>/actions/new/", roadmaps.action_create, name="action_create"),
     path("actions/<int:action_id>/edit/", roadmaps.action_edit, name="action_edit"),
     # One country (three letters, so never one of the words above)

@@ -590,3 +590,73 @@ def test_the_roadmap_api_gives_the_document_file_address(client, focal_point):
     address = client.get("/api/v1/pathfinders/FRA/roadmap").json()["document_file"]
     assert address.endswith(f"/pathfinders/roadmaps/{roadmap.pk}/document/")
     assert client.get(address).status_code == 200
+
+
+# --- deleting, milestones and unlinking from the pages ----------------------------------------
+
+
+def test_a_focal_point_deletes_an_action_after_confirming(client, focal_point):
+    roadmap = france_with_roadmap()
+    action = Action.objects.get(priority__roadmap=roadmap)
+    client.force_login(focal_point)
+    edit_page = client.get(f"/en/pathfinders/actions/{action.pk}/edit/").content.decode()
+    assert f'href="/en/pathfinders/actions/{action.pk}/delete/"' in edit_page
+
+    question = client.get(f"/en/pathfinders/actions/{action.pk}/delete/")
+    assert question.status_code == 200
+    assert "Labour inspection campaign" in text_of(question)
+    assert Action.objects.filter(pk=action.pk).exists()
+
+    response = client.post(f"/en/pathfinders/actions/{action.pk}/delete/")
+    assert response.status_code == 302
+    assert not Action.objects.filter(pk=action.pk).exists()
+
+
+def test_a_priority_with_actions_is_not_deleted_and_the_page_says_why(client, focal_point):
+    roadmap = france_with_roadmap()
+    priority = Priority.objects.get(roadmap=roadmap)
+    client.force_login(focal_point)
+
+    response = client.post(f"/en/pathfinders/priorities/{priority.pk}/delete/", follow=True)
+
+    assert "delete or move its actions first" in text_of(response)
+    assert Priority.objects.filter(pk=priority.pk).exists()
+
+
+def test_someone_else_may_not_delete_a_priority(client):
+    roadmap = factories.roadmap("FRA")
+    priority = Priority.objects.create(roadmap=roadmap, title="Empty priority")
+    client.force_login(factories.FocalPointFactory(countries=[factories.country("KEN")]))
+
+    assert client.post(f"/en/pathfinders/priorities/{priority.pk}/delete/").status_code == 403
+    client.logout()
+    assert client.post(f"/en/pathfinders/priorities/{priority.pk}/delete/").status_code == 302
+    assert Priority.objects.filter(pk=priority.pk).exists()
+
+
+def test_a_focal_point_edits_a_milestone_and_unlinks_an_indicator(client, focal_point):
+    from sdg87.pathfinders.models import Milestone, RoadmapIndicator
+
+    roadmap = factories.roadmap("FRA")
+    milestone = Milestone.objects.create(roadmap=roadmap, title="Law adopted", due_on="2025-06-30")
+    RoadmapIndicator.objects.create(roadmap=roadmap, indicator=factories.indicator("8.7.1"))
+    client.force_login(focal_point)
+    page = client.get("/en/pathfinders/FRA/").content.decode()
+    assert f'href="/en/pathfinders/milestones/{milestone.pk}/edit/"' in page
+
+    response = client.post(
+        f"/en/pathfinders/milestones/{milestone.pk}/edit/",
+        {"title": "Law adopted by parliament", "due_on": "2025-06-30", "achieved_on": "2025-05-02"},
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.achieved_on.isoformat()) == (
+        "Law adopted by parliament",
+        "2025-05-02",
+    )
+
+    response = client.post(
+        f"/en/pathfinders/roadmaps/{roadmap.pk}/indicators/remove/", {"indicator": "8.7.1"}
+    )
+    assert response.status_code == 302
+    assert not RoadmapIndicator.objects.filter(roadmap=roadmap).exists()

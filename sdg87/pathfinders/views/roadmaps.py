@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sdg87.accounts.permissions import require_country
-from sdg87.core.errors import Conflict, InvalidInput
+from sdg87.core.errors import Conflict, InvalidInput, NotFound
 from sdg87.core.models import AuditSource
 from sdg87.pathfinders import selectors
 from sdg87.pathfinders.forms import (
@@ -72,6 +72,7 @@ def _save_or_show(
     title: str,
     iso3: str,
     lead: str = "",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The one shape of every form view here: on a valid POST call the service, say so and go
     to ``then(result)``; a refusal is shown next to its fields; otherwise (re)show the form."""
@@ -84,7 +85,37 @@ def _save_or_show(
         else:
             messages.success(request, saved)
             return redirect(then(result))
-    return _form_page(request, form, title=title, iso3=iso3, status=status, lead=lead)
+    return _form_page(
+        request, form, title=title, iso3=iso3, status=status, lead=lead, context=context
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequence: str,
+    delete: Callable[[], Any],
+    deleted: str,
+    then: str,
+    back: str,
+    iso3: str,
+) -> HttpResponse:
+    """Deleting, in two steps: GET asks (saying what goes with it), POST deletes. A refusal
+    (e.g. a priority that still has actions) is said on the page it came from."""
+    if request.method == "POST":
+        try:
+            delete()
+        except (InvalidInput, Conflict) as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        messages.success(request, deleted)
+        return redirect(then)
+    return render(
+        request,
+        "pathfinders/confirm_delete.html",
+        {"title": title, "consequence": consequence, "cancel_url": back, "iso3": iso3},
+    )
 
 
 def _editable_roadmap(request: HttpRequest, roadmap_id: int) -> Roadmap:
@@ -199,6 +230,10 @@ def priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
         then=lambda _saved: _country_url(code, f"priority-{priority.pk}"),
         title=_("Edit the priority “%(title)s”") % {"title": priority.title},
         iso3=code,
+        context={
+            "delete_url": reverse("pathfinders:priority_delete", args=[priority.pk]),
+            "delete_label": _("Delete this priority"),
+        },
     )
 
 
@@ -261,6 +296,10 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
         then=lambda _saved: _country_url(code, f"priority-{action.priority_id}"),
         title=_("Edit the action “%(title)s”") % {"title": action.title},
         iso3=code,
+        context={
+            "delete_url": reverse("pathfinders:action_delete", args=[action.pk]),
+            "delete_label": _("Delete this action"),
+        },
     )
 
 
@@ -322,3 +361,98 @@ def roadmap_document(request: HttpRequest, roadmap_id: int) -> HttpResponse:
     if not roadmap.document:
         raise Http404("no document file")
     return stored_file_download(roadmap.document.name)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def priority_delete(request: HttpRequest, priority_id: int) -> HttpResponse:
+    priority = selectors.priority_get(actor=request.user, priority_id=priority_id)
+    code = priority.roadmap.pathfinder.country.iso3
+    require_country(request.user, code)
+    return _confirm_delete(
+        request,
+        title=_("Delete the priority “%(title)s”?") % {"title": priority.title},
+        consequence=_(
+            "The priority leaves the roadmap. A priority that still has actions cannot be "
+            "deleted: delete or move its actions first."
+        ),
+        delete=lambda: services.priority_delete(
+            actor=request.user, priority_id=priority.pk, source=AuditSource.WEB
+        ),
+        deleted=_("The priority is deleted."),
+        then=_country_url(code, "roadmap"),
+        back=_country_url(code, f"priority-{priority.pk}"),
+        iso3=code,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def action_delete(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = selectors.action_get(actor=request.user, action_id=action_id)
+    code = action.priority.roadmap.pathfinder.country.iso3
+    require_country(request.user, code)
+    return _confirm_delete(
+        request,
+        title=_("Delete the action “%(title)s”?") % {"title": action.title},
+        consequence=_(
+            "The action, its budget and its milestones' link to it leave the roadmap. An action "
+            "that an annual report speaks of cannot be deleted: mark it cancelled instead."
+        ),
+        delete=lambda: services.action_delete(
+            actor=request.user, action_id=action.pk, source=AuditSource.WEB
+        ),
+        deleted=_("The action is deleted."),
+        then=_country_url(code, f"priority-{action.priority_id}"),
+        back=_country_url(code, f"priority-{action.priority_id}"),
+        iso3=code,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def milestone_edit(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = selectors.milestone_get(actor=request.user, milestone_id=milestone_id)
+    code = milestone.roadmap.pathfinder.country.iso3
+    require_country(request.user, code)
+    initial = {
+        "title": milestone.title,
+        "due_on": milestone.due_on.isoformat(),
+        "achieved_on": milestone.achieved_on.isoformat() if milestone.achieved_on else "",
+    }
+    form = MilestoneForm(request.POST or None, initial=initial)
+    del form.fields["action_id"]  # the link to an action is set when the milestone is added
+    return _save_or_show(
+        request,
+        form,
+        save=lambda: services.milestone_update(
+            actor=request.user,
+            milestone_id=milestone.pk,
+            source=AuditSource.WEB,
+            **form.cleaned_data,
+        ),
+        saved=_("The milestone is saved."),
+        then=lambda _saved: _country_url(code, "milestones"),
+        title=_("Edit the milestone “%(title)s”") % {"title": milestone.title},
+        iso3=code,
+    )
+
+
+@require_POST
+@domain_errors
+def indicator_unlink(request: HttpRequest, roadmap_id: int) -> HttpResponse:
+    """Stop tracking an indicator in the roadmap (it can be linked again at any time)."""
+    roadmap = _editable_roadmap(request, roadmap_id)
+    code = roadmap.pathfinder.country.iso3
+    indicator = request.POST.get("indicator", "")
+    try:
+        services.roadmap_indicator_remove(
+            actor=request.user, roadmap_id=roadmap.pk, indicator=indicator, source=AuditSource.WEB
+        )
+    except NotFound as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(code)s is no longer tracked by the roadmap.") % {"code": indicator}
+        )
+    return redirect(_country_url(code, "indicators"))
