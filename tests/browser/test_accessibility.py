@@ -67,6 +67,8 @@ CURATOR_PAGES = [
     "/en/partners/applications/",
     "/en/accounts/profile/",
     "/en/accounts/audit/",
+    "/en/library/{resource}/edit/",
+    "/en/pathfinders/{pathfinder}/roadmaps/new/",
 ]
 
 
@@ -142,6 +144,6 @@ def test_every_main_page_has_no_serious_accessibility_violation(page, bundled, p
         found |= sweep(page, urls, lang)
     CuratorFactory(username="a11y-curator")
     sign_in(page, "a11y-curator")
-    found |= sweep(page, CURATOR_PAGES, "curator")
+    found |= sweep(page, [url.format(**bundled) for url in CURATOR_PAGES], "curator")
     assert found == {}
     assert page_errors == []
