@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from operator import itemgetter
+from typing import Any, NamedTuple
 
 from sdg87.indicators.importers.base import (
     EMPTY_DIMENSIONS,
@@ -207,59 +208,44 @@ class SdmxCsvReader:
             for index in range(len(header))
             if index not in {value_index, source_index, footnote_index, lower_index, upper_index}
         }
-        for number, line, cells in table.rows:
-            parsed.data_rows += 1
-            if labelled:
-                cells = [
-                    code_of(cell) if index in coded else cell for index, cell in enumerate(cells)
-                ]
-            if number in excluded:
-                parsed.skip(source.exclude_reason or "left out by the loader", number)
-                continue
-            value_text = cells[value_index].strip()
-            if not value_text or value_text.lower() == "nan":
-                parsed.skip("empty OBS_VALUE: no observation", number)
-                continue
-            problems_before = parsed.problem_count
-            period = cells_parser.period(cells[period_index])
-            if period is None:
-                problem(
-                    f"{cells[period_index].strip()!r} is not a year or a period",
-                    period_index,
-                    number,
-                    line,
+
+        # Everything but the period, the value, the bounds, the footnote and the attributes
+        # depends on cells that repeat down a file (series, area, unit, multiplier, status,
+        # source, dimensions): their combination is read and checked once, as a prototype.
+        prototype_cells = _getter(
+            [
+                index
+                for index in (
+                    series_index,
+                    area_index,
+                    indicator_index,
+                    unit_index,
+                    multiplier_index,
+                    status_index,
+                    source_index,
+                    *[index for index, _name in dimension_columns],
                 )
-            value = parse_number(value_text)
-            if value is None:
-                problem(f"{value_text!r} is not a number", value_index, number, line)
-            lower = upper = None
-            if lower_index is not None and cells[lower_index].strip():
-                lower = parse_number(cells[lower_index].strip())
-                if lower is None:
-                    problem(
-                        f"{cells[lower_index].strip()!r} is not a number", lower_index, number, line
-                    )
-            if upper_index is not None and cells[upper_index].strip():
-                upper = parse_number(cells[upper_index].strip())
-                if upper is None:
-                    problem(
-                        f"{cells[upper_index].strip()!r} is not a number", upper_index, number, line
-                    )
+                if index is not None
+            ]
+        )
+        prototypes: dict[tuple[str, ...], _Prototype] = {}
+
+        def prototype_of(cells: list[str]) -> _Prototype:
+            found_problems: list[tuple[str, int | None]] = []
             multiplier = 0
             if multiplier_index is not None:
                 found = cells_parser.multiplier(cells[multiplier_index])
                 if found is None:
-                    problem(
-                        f"{cells[multiplier_index].strip()!r} is not a unit multiplier "
-                        "(a power of ten)",
-                        multiplier_index,
-                        number,
-                        line,
+                    found_problems.append(
+                        (
+                            f"{cells[multiplier_index].strip()!r} is not a unit multiplier "
+                            "(a power of ten)",
+                            multiplier_index,
+                        )
                     )
                 else:
                     multiplier = found
             series = clean(cells[series_index]) if series_index is not None else default_series
-            # Area
             area_result: AreaResult | str | None = None
             code = cells[area_index] if area_index is not None else ""
             if code:
@@ -273,28 +259,26 @@ class SdmxCsvReader:
             else:
                 area_result = _no_area(country)
             if isinstance(area_result, str):
-                problem(area_result, area_index, number, line)
-            # Indicator
+                found_problems.append((area_result, area_index))
             indicator: str | None = None
             if indicator_index is not None and cells[indicator_index].strip():
                 indicator = context.indicator_code(cells[indicator_index])
                 if indicator is None:
-                    problem(
-                        f"unknown indicator code {cells[indicator_index].strip()!r}",
-                        indicator_index,
-                        number,
-                        line,
+                    found_problems.append(
+                        (
+                            f"unknown indicator code {cells[indicator_index].strip()!r}",
+                            indicator_index,
+                        )
                     )
             else:
                 if series not in series_targets:
                     series_targets[series] = context.series_indicators.get(series)
                 indicator = series_targets[series]
                 if forced is not None and indicator is not None and indicator != forced:
-                    parsed.skip(
-                        f"series {series} belongs to indicator {indicator}, not {forced}", number
+                    return _Prototype(
+                        tuple(found_problems),
+                        f"series {series} belongs to indicator {indicator}, not {forced}",
                     )
-                    other_indicator_rows += 1
-                    continue
             subnational = area_result[2] if isinstance(area_result, tuple) else None
             raw_dimensions = (dimension_cells(cells), subnational)
             dimensions = dimension_cache.get(raw_dimensions, False)
@@ -311,18 +295,106 @@ class SdmxCsvReader:
                 )
                 dimension_cache[raw_dimensions] = dimensions
             if dimensions is None:
+                found_problems.append(
+                    ("the dimension values are too long together (512 characters)", value_index)
+                )
+            if found_problems:
+                return _Prototype(tuple(found_problems))
+            assert dimensions
+            assert isinstance(area_result, tuple)
+            return _Prototype(
+                (),
+                None,
+                (
+                    indicator,
+                    area_result[0],
+                    area_result[1],
+                    series,
+                    clean(cells[unit_index]) if unit_index is not None else "",
+                    multiplier,
+                    dimensions[0],
+                    dimensions[1],
+                    clean(cells[status_index]) if status_index is not None else "",
+                    (clean(cells[source_index]) if source_index is not None else "")
+                    or default_source,
+                ),
+            )
+
+        periods = cells_parser.period
+        data_rows = 0
+        append = parsed.rows.append
+        for number, line, cells in table.rows:
+            data_rows += 1
+            if labelled:
+                cells = [
+                    code_of(cell) if index in coded else cell for index, cell in enumerate(cells)
+                ]
+            if number in excluded:
+                parsed.skip(source.exclude_reason or "left out by the loader", number)
+                continue
+            value_text = cells[value_index].strip()
+            if not value_text or (len(value_text) == 3 and value_text.lower() == "nan"):
+                parsed.skip("empty OBS_VALUE: no observation", number)
+                continue
+            problems_before = parsed.problem_count
+            period = periods(cells[period_index])
+            if period is None:
                 problem(
-                    "the dimension values are too long together (512 characters)",
-                    value_index,
+                    f"{cells[period_index].strip()!r} is not a year or a period",
+                    period_index,
                     number,
                     line,
                 )
+            # parse_number, inline: a finite number written plainly.
+            try:
+                value: float | None = float(value_text)
+            except ValueError:
+                value = None
+            else:
+                if value - value != 0.0 or "_" in value_text:  # inf, nan; 1_000
+                    value = None
+            if value is None:
+                problem(f"{value_text!r} is not a number", value_index, number, line)
+            lower = upper = None
+            if lower_index is not None and cells[lower_index].strip():
+                lower = parse_number(cells[lower_index].strip())
+                if lower is None:
+                    problem(
+                        f"{cells[lower_index].strip()!r} is not a number", lower_index, number, line
+                    )
+            if upper_index is not None and cells[upper_index].strip():
+                upper = parse_number(cells[upper_index].strip())
+                if upper is None:
+                    problem(
+                        f"{cells[upper_index].strip()!r} is not a number", upper_index, number, line
+                    )
+            key = prototype_cells(cells)
+            prototype = prototypes.get(key)
+            if prototype is None:
+                prototype = prototypes[key] = prototype_of(cells)
+            if prototype.problems:
+                for message, column in prototype.problems:
+                    problem(message, column, number, line)
+            if prototype.skip is not None:
+                parsed.skip(prototype.skip, number)
+                other_indicator_rows += 1
+                continue
             if parsed.problem_count > problems_before:
                 continue
             assert period is not None
             assert value is not None
-            assert dimensions
-            assert isinstance(area_result, tuple)
+            (
+                indicator,
+                area,
+                is_region,
+                series,
+                unit,
+                multiplier,
+                dimensions,
+                dimensions_key,
+                status,
+                row_source,
+            ) = prototype.fields  # type: ignore[misc]
             attributes: dict[str, str] = EMPTY_DIMENSIONS
             if attribute_names:
                 raw_attributes = (attribute_cells(cells), period[0])
@@ -335,38 +407,39 @@ class SdmxCsvReader:
                         and not (name == "TIME_DETAIL" and text == period[0])
                     } or EMPTY_DIMENSIONS
                     attribute_cache[raw_attributes] = attributes
+            if footnote_index is not None:
+                footnote = with_note(clean(cells[footnote_index]), period[2])
+            else:
+                footnote = period[2]  # with_note("", note)
             row = ObservationRow(
-                indicator=indicator or "",
-                area=area_result[0],
-                is_region=area_result[1],
-                period=period[0],
-                year=period[1],
-                value=value,
-                series=series,
-                unit=clean(cells[unit_index]) if unit_index is not None else "",
-                unit_multiplier=multiplier,
-                dimensions=dimensions[0],
-                dimensions_key=dimensions[1],
-                lower_bound=lower,
-                upper_bound=upper,
-                observation_status=clean(cells[status_index]) if status_index is not None else "",
-                source=(clean(cells[source_index]) if source_index is not None else "")
-                or default_source,
-                footnote=with_note(
-                    clean(cells[footnote_index]) if footnote_index is not None else "",
-                    period[2],
-                ),
-                attributes=attributes,
-                file_index=file_index,
-                row=number,
-                line=line,
+                indicator or "",
+                area,
+                is_region,
+                period[0],
+                period[1],
+                value,
+                series,
+                unit,
+                multiplier,
+                dimensions,
+                dimensions_key,
+                lower,
+                upper,
+                status,
+                row_source,
+                footnote,
+                attributes,
+                file_index,
+                number,
+                line,
             )
             if indicator is None:
                 pending.append(row)
                 unknown_series.setdefault(series, (number, line))
             else:
-                parsed.rows.append(row)
+                append(row)
                 assigned += 1
+        parsed.data_rows += data_rows
 
         _check_mixed_area_codes(area_cache, country, source.name, parsed)
         if pending:
@@ -411,6 +484,15 @@ def code_of(cell: str) -> str:
     """ "KG: Kyrgyzstan" → "KG" (a coded cell of an SDMX-CSV file with labels)."""
     match = _LABELLED.fullmatch(cell.strip())
     return match["id"] if match else cell
+
+
+class _Prototype(NamedTuple):
+    """What a combination of repeating cells gives every row that has it: the problems
+    (message, column), or the reason to skip the row, or the row's fields."""
+
+    problems: tuple[tuple[str, int | None], ...]
+    skip: str | None = None
+    fields: tuple[Any, ...] | None = None
 
 
 def _getter(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:

@@ -52,28 +52,34 @@ def read_table(
 
     def rows() -> Iterator[tuple[int, int, list[str]]]:
         number = 0
+        next_progress = 0
         try:
             for cells in reader:
-                if progress is not None and number % PROGRESS_EVERY == 0:
-                    progress(phase, number, expected)
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue
-                number += 1
-                if len(cells) != width:
+                if len(cells) != width or width <= 1:
+                    if not cells or (len(cells) == 1 and not cells[0].strip()):
+                        continue
                     if len(cells) < width:
                         cells = cells + [""] * (width - len(cells))
-                    elif any(cell.strip() for cell in cells[width:]):
-                        parsed.problem(
-                            ImportProblem(
-                                file,
-                                f"the row has {len(cells)} cells but the header only {width}",
-                                row=number,
-                                line=reader.line_num,
+                    elif len(cells) > width:
+                        if any(cell.strip() for cell in cells[width:]):
+                            if progress is not None and number >= next_progress:
+                                progress(phase, number, expected)
+                                next_progress = number + PROGRESS_EVERY
+                            number += 1
+                            parsed.problem(
+                                ImportProblem(
+                                    file,
+                                    f"the row has {len(cells)} cells but the header only {width}",
+                                    row=number,
+                                    line=reader.line_num,
+                                )
                             )
-                        )
-                        continue
-                    else:
+                            continue
                         cells = cells[:width]
+                if progress is not None and number >= next_progress:
+                    progress(phase, number, expected)
+                    next_progress = number + PROGRESS_EVERY
+                number += 1
                 yield number, reader.line_num, cells
         except csv.Error as error:
             parsed.problem(

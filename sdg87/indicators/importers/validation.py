@@ -39,13 +39,20 @@ def check_rows(files: Sequence[ParsedFile]) -> None:
     seen: dict[tuple, ObservationRow] = {}
     units: dict[tuple, ObservationRow] = {}
     by_index = {parsed.file_index: parsed for parsed in files}
+    # One dictionary operation per check: ``setdefault`` returns the earlier row, or stores
+    # this one when it is the first.
+    first_of_identity = seen.setdefault
+    first_of_series = units.setdefault
     for parsed in files:
         kept: list[ObservationRow] = []
+        keep = kept.append
         series_rule = parsed.one_unit_per_series
         for row in parsed.rows:
+            series = row.series
+            unit = row.unit
             if (
-                len(row.series) > 255
-                or len(row.unit) > 64
+                len(series) > 255
+                or len(unit) > 64
                 or len(row.period) > 16
                 or len(row.observation_status) > 32
             ) and not _fits(row, parsed):
@@ -54,12 +61,12 @@ def check_rows(files: Sequence[ParsedFile]) -> None:
                 row.indicator,
                 row.area,
                 row.period,
-                row.series,
-                row.unit,
+                series,
+                unit,
                 row.dimensions_key,
             )
-            earlier = seen.get(identity)
-            if earlier is not None:
+            earlier = first_of_identity(identity, row)
+            if earlier is not row:
                 if _payload(earlier) == _payload(row):
                     parsed.skip(DUPLICATE, row.row)
                     continue
@@ -80,15 +87,14 @@ def check_rows(files: Sequence[ParsedFile]) -> None:
                     )
                 )
                 continue
-            seen[identity] = row
-            if series_rule and row.series:
-                key: tuple = (row.indicator, row.area, row.series)
+            if series_rule and series:
+                key: tuple = (row.indicator, row.area, series)
             else:
-                key = (row.indicator, row.area, row.series, row.unit)
-            first = units.get(key)
-            if first is None:
-                units[key] = row
-            elif (first.unit, first.unit_multiplier) != (row.unit, row.unit_multiplier):
+                key = (row.indicator, row.area, series, unit)
+            first = first_of_series(key, row)
+            if first is not row and (
+                first.unit != unit or first.unit_multiplier != row.unit_multiplier
+            ):
                 where = _where(first, by_index, parsed)
                 what = (
                     f"unit {row.unit!r} here but {first.unit!r} in {where}"
@@ -96,20 +102,21 @@ def check_rows(files: Sequence[ParsedFile]) -> None:
                     else f"unit multiplier {row.unit_multiplier} here but "
                     f"{first.unit_multiplier} in {where}"
                 )
-                series = (
+                series_text = (
                     f"series {row.series!r}" if series_rule and row.series else f"unit {row.unit!r}"
                 )
                 parsed.problem(
                     ImportProblem(
                         parsed.name,
-                        f"mixed units within {series} of {row.indicator} for {row.area}: {what}",
+                        f"mixed units within {series_text} of {row.indicator} for {row.area}: "
+                        f"{what}",
                         row=row.row,
                         line=row.line,
                         column=parsed.columns.get("unit", "unit"),
                     )
                 )
                 continue
-            kept.append(row)
+            keep(row)
         parsed.rows = kept
 
 

@@ -347,11 +347,15 @@ def observations_import(
                 progress("writing new observations", done, total)
 
         on_insert(0)
+        parents = _Parents()
         writer.insert_observations(
-            _insert_tuples(plan.created, indicator_ids, country_ids, region_ids, batch.pk, stamp),
+            _new_observations(
+                plan.created, indicator_ids, country_ids, region_ids, batch.pk, stamp, parents
+            ),
             total=total,
             progress=on_insert,
         )
+        _check_parents(parents, indicator_ids, country_ids, region_ids, report)
         if plan.updated:
             if progress is not None:
                 progress("updating changed observations", 0, len(plan.updated))
@@ -494,48 +498,116 @@ def _differences(row: ObservationRow, record: tuple[Any, ...]) -> dict[str, Any]
     return previous
 
 
-def _insert_tuples(
+@dataclass
+class _Parents:
+    """The distinct indicator, country and region ids of the rows written."""
+
+    indicators: set[int] = field(default_factory=set)
+    countries: set[int] = field(default_factory=set)
+    regions: set[int] = field(default_factory=set)
+
+
+def _new_observations(
     rows: Sequence[ObservationRow],
     indicator_ids: dict[str, int],
     country_ids: dict[str, int],
     region_ids: dict[str, int],
     batch_id: int,
     stamp: Any,
-) -> Iterator[tuple[Any, ...]]:
+    parents: _Parents,
+) -> Iterator[writer.NewObservation]:
+    """``(static, year, period, value, lower_bound, upper_bound)`` per row; one ``static``
+    tuple (``writer.STATIC_COLUMNS``) per distinct combination of the columns that repeat
+    down a file, so the writer encodes each once. Notes the ids of the parents in
+    ``parents``."""
+    statics: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     json_cache: dict[int, str] = {}
     empty = "{}"
+
+    def json_of(value: dict[str, str]) -> str:
+        if not value:
+            return empty
+        found = json_cache.get(id(value))
+        if found is None:
+            found = json_cache[id(value)] = writer.json_text(value)
+        return found
+
     for row in rows:
-        dimensions = row.dimensions
-        if dimensions:
-            key = id(dimensions)
-            dimensions_json = json_cache.get(key)
-            if dimensions_json is None:
-                dimensions_json = json_cache[key] = writer.json_text(dimensions)
-        else:
-            dimensions_json = empty
-        yield (
-            indicator_ids[row.indicator],
+        # ``dimensions_key`` is the canonical text of ``dimensions``; ``attributes`` dicts are
+        # shared between the rows that have the same (never mutated): their identity stands
+        # for their content here.
+        key = (
+            row.indicator,
             row.area,
-            None if row.is_region else country_ids[row.area],
-            region_ids[row.area] if row.is_region else None,
-            row.year,
-            row.period,
+            row.is_region,
             row.series,
             row.unit,
             row.unit_multiplier,
-            dimensions_json,
             row.dimensions_key,
-            row.value,
-            row.lower_bound,
-            row.upper_bound,
             row.observation_status,
             row.source,
             row.footnote,
-            writer.json_text(row.attributes) if row.attributes else empty,
-            batch_id,
-            stamp,
-            stamp,
+            id(row.attributes),
         )
+        static = statics.get(key)
+        if static is None:
+            indicator_id = indicator_ids[row.indicator]
+            country_id = None if row.is_region else country_ids[row.area]
+            region_id = region_ids[row.area] if row.is_region else None
+            parents.indicators.add(indicator_id)
+            if country_id is not None:
+                parents.countries.add(country_id)
+            if region_id is not None:
+                parents.regions.add(region_id)
+            static = statics[key] = (
+                indicator_id,
+                row.area,
+                country_id,
+                region_id,
+                row.series,
+                row.unit,
+                row.unit_multiplier,
+                json_of(row.dimensions),
+                row.dimensions_key,
+                row.observation_status,
+                row.source,
+                row.footnote,
+                json_of(row.attributes),
+                batch_id,
+                stamp,
+                stamp,
+            )
+        yield static, row.year, row.period, row.value, row.lower_bound, row.upper_bound
+
+
+def _check_parents(
+    parents: _Parents,
+    indicator_ids: dict[str, int],
+    country_ids: dict[str, int],
+    region_ids: dict[str, int],
+    report: ImportReport,
+) -> None:
+    """Inside the transaction: every indicator, country and region written still exists
+    (and, on PostgreSQL, stays until the commit). The import stops otherwise."""
+    missing = writer.lock_parents(parents.indicators, parents.countries, parents.regions)
+    if not missing:
+        return
+    names = {
+        "indicator": {pk: code for code, pk in indicator_ids.items()},
+        "country": {pk: code for code, pk in country_ids.items()},
+        "region": {pk: code for code, pk in region_ids.items()},
+    }
+    kind, ids = next(iter(missing.items()))
+    gone = ", ".join(str(names[kind].get(pk, pk)) for pk in ids[:5])
+    message = (
+        f"the {kind} {gone} was deleted while the files were being imported: "
+        "nothing was written; import them again"
+    )
+    failed = replace(
+        report, batch=None, errors=[{"file": "", "message": message, "reason": message}]
+    )
+    failed.error_count = 1
+    raise ObservationImportError(failed)
 
 
 def _update_tuple(
