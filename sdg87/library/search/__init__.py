@@ -16,6 +16,7 @@ ask for other statuses.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,7 +33,7 @@ from sdg87.library.search.documents import documents_for
 from sdg87.library.search.expansion import ExpansionTable, default_table
 from sdg87.library.search.facets import FacetValue, facet_counts
 from sdg87.library.search.query import QueryPlan, parse_query, plan_query
-from sdg87.library.search.snippets import snippet
+from sdg87.library.search.snippets import MAX_SCANNED_CHARS, snippet
 
 __all__ = [
     "FacetValue",
@@ -235,28 +236,64 @@ def _browse(filters: Filters, offset: int, limit: int) -> tuple[Ranked, str, lis
     return Ranked(count=queryset.count(), ids=ids), ids_sql, list(params)
 
 
+HIT_FIELDS = ("id", "title", "language", "year", "type", "organisation", "url", "abstract")
+
+
+def _hit_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]]]:
+    """The hits' fields (the text cut to what snippets scan) and countries: two flat queries."""
+    from sdg87.countries.models import Country
+
+    marks = ", ".join(["%s"] * len(ids))
+    columns = ", ".join(HIT_FIELDS)
+    through = Resource.countries.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, substr(full_text, 1, %s) FROM {Resource._meta.db_table} "  # noqa: S608
+            f"WHERE id IN ({marks})",
+            [MAX_SCANNED_CHARS + 1000, *ids],
+        )
+        by_id = {row[0]: dict(zip((*HIT_FIELDS, "text"), row, strict=True)) for row in cursor}
+        cursor.execute(
+            f"SELECT rc.resource_id, c.iso3 FROM {through} rc "  # noqa: S608
+            f"JOIN {Country._meta.db_table} c ON c.id = rc.country_id "
+            f"WHERE rc.resource_id IN ({marks})",
+            ids,
+        )
+        countries: dict[int, list[str]] = {pk: [] for pk in ids}
+        for resource_id, iso3 in cursor:
+            countries[resource_id].append(iso3)
+    return by_id, countries
+
+
 def _hits(ranked: Ranked, plan: QueryPlan) -> tuple[SearchHit, ...]:
-    resources = Resource.objects.filter(pk__in=ranked.ids).prefetch_related("countries")
-    by_id = {resource.pk: resource for resource in resources}
+    if not ranked.ids:
+        return ()
+    by_id, countries = _hit_rows(list(ranked.ids))
     terms, prefixes = plan.highlight_terms()
     hits = []
     for pk in ranked.ids:
-        resource = by_id.get(pk)
-        if resource is None:
+        row = by_id.get(pk)
+        if row is None:
             continue
-        texts = [resource.abstract, resource.full_text]
+        language = normalise_language(row["language"])
         hits.append(
             SearchHit(
-                id=resource.pk,
-                title=resource.title,
-                language=resource.language,
-                year=resource.year,
-                type=resource.type,
-                countries=tuple(sorted(country.iso3 for country in resource.countries.all())),
+                id=pk,
+                title=row["title"],
+                language=row["language"],
+                year=row["year"],
+                type=row["type"],
+                countries=tuple(sorted(countries[pk])),
                 score=round(ranked.scores.get(pk, 0.0), 6),
-                snippet=snippet(texts, normalise_language(resource.language), terms, prefixes),
-                organisation=resource.organisation,
-                url=resource.url,
+                snippet=snippet(
+                    [row["abstract"], row["text"] or ""],
+                    language,
+                    terms,
+                    prefixes,
+                    concepts=len(plan.groups),
+                ),
+                organisation=row["organisation"],
+                url=row["url"],
             )
         )
     return tuple(hits)
@@ -293,22 +330,25 @@ def resource_search(
         parsed, language=language, table=expansion_table(), vocabulary=TermVocabulary(connection)
     )
     relaxed = False
-    if plan.is_empty:
-        ranked, ids_sql, params = _browse(normalised, offset, page_size)
-        sort = "date"
-    else:
-        ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
-        if ranked.count == 0 and len(plan.groups) > 1:
-            plan, relaxed = plan.relaxed(), True
+    # The backend's session (PostgreSQL: no sequential scans) for the full-text queries only.
+    with nullcontext() if plan.is_empty else backend.session():
+        if plan.is_empty:
+            ranked, ids_sql, params = _browse(normalised, offset, page_size)
+            sort = "date"
+            counts_sql, params = backend.facet_counts_for_ids_sql(ids_sql, params)
+        else:
             ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
-        ids_sql, params = backend.matching_ids_sql(plan, normalised)
+            if ranked.count == 0 and len(plan.groups) > 1:
+                plan, relaxed = plan.relaxed(), True
+                ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
+            counts_sql, params = backend.facet_counts_sql(plan, normalised)
 
-    facets: dict[str, list[FacetValue]] = {}
-    if with_facets:
-        with translation.override(ui_language or translation.get_language() or "en"):
-            facets = facet_counts(
-                connection, ids_sql, params, ui_language=ui_language or _ui_language()
-            )
+        facets: dict[str, list[FacetValue]] = {}
+        if with_facets:
+            with translation.override(ui_language or translation.get_language() or "en"):
+                facets = facet_counts(
+                    connection, counts_sql, params, ui_language=ui_language or _ui_language()
+                )
     return SearchResult(
         count=ranked.count,
         hits=_hits(ranked, plan),

@@ -32,6 +32,7 @@ class IndexDocument:
     abstract: tuple[str, ...]
     body: tuple[str, ...]
     tags: tuple[tuple[str, str], ...]
+    facets: tuple[str, ...] = ()  # facet keys (``facet_key``), counted by ``facets``
 
     def terms(self) -> set[str]:
         return {*self.title, *self.abstract, *self.body}
@@ -56,9 +57,24 @@ def postgres_tag(kind: str, value: object) -> str:
     return f"{kind}:{tag_value(kind, value)}"
 
 
-def _related(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """Country, region, theme and target tags of these resources (four flat queries)."""
+FACET_SEPARATOR = ":"
+
+
+def facet_key(kind: str, value: object) -> str:
+    """A facet value as the index stores it: ``kind:value``, the value exactly as displayed."""
+    return f"{kind}{FACET_SEPARATOR}{value}"
+
+
+def split_facet_key(key: str) -> tuple[str, str]:
+    kind, _separator, value = key.partition(FACET_SEPARATOR)
+    return kind, value
+
+
+def _related(ids: list[int]) -> tuple[dict[int, list[tuple[str, str]]], dict[int, list[str]]]:
+    """Country, region, theme and target tags of these resources (four flat queries), and
+    their facet keys (country ISO3, the countries' top-level regions, theme, target)."""
     tags: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    facets: dict[int, set[str]] = defaultdict(set)
     countries = Resource.countries.through.objects.filter(resource_id__in=ids).values_list(
         "resource_id",
         "country__iso3",
@@ -70,15 +86,20 @@ def _related(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     for resource_id, iso3, *codes in countries:
         tags[resource_id].append(("country", iso3))
         regions[resource_id].update(code for code in codes if code)
+        facets[resource_id].add(facet_key("country", iso3))
+        if codes[0]:
+            facets[resource_id].add(facet_key("region", codes[0]))
     for resource_id, codes in regions.items():
         tags[resource_id].extend(("region", code) for code in sorted(codes))
     themes = Resource.themes.through.objects.filter(resource_id__in=ids)
     for resource_id, slug in themes.values_list("resource_id", "theme__slug"):
         tags[resource_id].append(("theme", slug))
+        facets[resource_id].add(facet_key("theme", slug))
     targets = Resource.targets.through.objects.filter(resource_id__in=ids)
     for resource_id, code in targets.values_list("resource_id", "target__code"):
         tags[resource_id].append(("target", code))
-    return tags
+        facets[resource_id].add(facet_key("target", code))
+    return tags, {resource_id: sorted(keys) for resource_id, keys in facets.items()}
 
 
 FIELDS = (
@@ -96,7 +117,9 @@ FIELDS = (
 )
 
 
-def build_document(values: dict, related: list[tuple[str, str]]) -> IndexDocument:
+def build_document(
+    values: dict, related: list[tuple[str, str]], related_facets: list[str] | None = None
+) -> IndexDocument:
     """The index document of one resource (``values``: the resource's ``FIELDS``)."""
     language = normalise_language(values["language"])
     tags = [("status", values["status"]), ("type", values["type"])]
@@ -119,7 +142,17 @@ def build_document(values: dict, related: list[tuple[str, str]]) -> IndexDocumen
         abstract=tuple(analyse(values["abstract"], language)),
         body=tuple(analyse(values["full_text"][:MAX_BODY_CHARS], language)),
         tags=tuple(tags),
+        facets=_facets(values, related_facets or []),
     )
+
+
+def _facets(values: dict, related_facets: list[str]) -> tuple[str, ...]:
+    keys = [facet_key("type", values["type"]), facet_key("language", values["language"])]
+    if values["year"] is not None:
+        keys.append(facet_key("year", values["year"]))
+    if values["organisation"] != "":
+        keys.append(facet_key("organisation", values["organisation"]))
+    return tuple(dict.fromkeys([*keys, *related_facets]))
 
 
 def documents_for(resource_ids: Iterable[int]) -> Iterator[IndexDocument]:
@@ -127,6 +160,7 @@ def documents_for(resource_ids: Iterable[int]) -> Iterator[IndexDocument]:
     ids = sorted({int(pk) for pk in resource_ids})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        related = _related(chunk)
+        related, related_facets = _related(chunk)
         for values in Resource.objects.filter(pk__in=chunk).values(*FIELDS):
-            yield build_document(values, related.get(values["pk"], []))
+            pk = values["pk"]
+            yield build_document(values, related.get(pk, []), related_facets.get(pk, []))

@@ -1,4 +1,12 @@
-"""Facet counts over a set of matching resources (one SQL statement, both databases)."""
+"""Facet counts over a set of matching resources: one grouped SQL statement.
+
+The index stores each resource's facet values as keys (``kind:value``, see
+``documents.facet_key``), written with the rest of the index whenever a resource changes: the
+backends count them over the matches in one ``GROUP BY`` (SQLite: the
+``library_search_facet`` table joined to the FTS5 matches; PostgreSQL: the ``facets`` array of
+``library_search_document``, read in the same scan as the match), instead of eight joins on the
+resource tables.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, Value
 from django.utils.translation import get_language_info
 
-from sdg87.core.i18n import localized
 from sdg87.countries.models import Country, Region
-from sdg87.framework.models import Target, Theme
-from sdg87.library.models import Resource, ResourceType
+from sdg87.framework.models import Theme
+from sdg87.library.models import ResourceType
+from sdg87.library.search.documents import split_facet_key
 
 FACETS = ("type", "language", "year", "country", "region", "theme", "target", "organisation")
 MAX_VALUES = 200
@@ -26,49 +35,6 @@ class FacetValue:
     count: int
 
 
-def _tables() -> dict[str, str]:
-    resource = Resource._meta
-    return {
-        "resource": resource.db_table,
-        "resource_countries": Resource.countries.through._meta.db_table,
-        "resource_themes": Resource.themes.through._meta.db_table,
-        "resource_targets": Resource.targets.through._meta.db_table,
-        "country": Country._meta.db_table,
-        "region": Region._meta.db_table,
-        "theme": Theme._meta.db_table,
-        "target": Target._meta.db_table,
-    }
-
-
-def facet_sql(ids_sql: str) -> str:
-    t = _tables()
-    countries = (
-        f"JOIN {t['resource_countries']} rc ON rc.resource_id = m.id "
-        f"JOIN {t['country']} c ON c.id = rc.country_id"
-    )
-    parts = [
-        f"SELECT 'type', r.type, count(*) FROM matched m JOIN {t['resource']} r ON r.id = m.id "  # noqa: S608
-        "GROUP BY r.type",
-        f"SELECT 'language', r.language, count(*) FROM matched m "  # noqa: S608
-        f"JOIN {t['resource']} r ON r.id = m.id GROUP BY r.language",
-        f"SELECT 'year', CAST(r.year AS TEXT), count(*) FROM matched m "  # noqa: S608
-        f"JOIN {t['resource']} r ON r.id = m.id WHERE r.year IS NOT NULL GROUP BY r.year",
-        f"SELECT 'organisation', r.organisation, count(*) FROM matched m "  # noqa: S608
-        f"JOIN {t['resource']} r ON r.id = m.id WHERE r.organisation <> '' "
-        "GROUP BY r.organisation",
-        f"SELECT 'country', c.iso3, count(*) FROM matched m {countries} GROUP BY c.iso3",  # noqa: S608
-        f"SELECT 'region', g.m49, count(DISTINCT m.id) FROM matched m {countries} "  # noqa: S608
-        f"JOIN {t['region']} g ON g.id = c.region_id GROUP BY g.m49",
-        f"SELECT 'theme', th.slug, count(*) FROM matched m "  # noqa: S608
-        f"JOIN {t['resource_themes']} rt ON rt.resource_id = m.id "
-        f"JOIN {t['theme']} th ON th.id = rt.theme_id GROUP BY th.slug",
-        f"SELECT 'target', tg.code, count(*) FROM matched m "  # noqa: S608
-        f"JOIN {t['resource_targets']} ra ON ra.resource_id = m.id "
-        f"JOIN {t['target']} tg ON tg.id = ra.target_id GROUP BY tg.code",
-    ]
-    return f"WITH matched(id) AS MATERIALIZED ({ids_sql}) " + " UNION ALL ".join(parts)
-
-
 def _language_label(code: str, ui_language: str) -> str:
     try:
         info = get_language_info(code)
@@ -77,44 +43,68 @@ def _language_label(code: str, ui_language: str) -> str:
     return str(info["name_translated"] if ui_language != "en" else info["name"])
 
 
+# The facets whose labels are names in the database, read together in one query.
+NAMED = {"country": (Country, "iso3"), "region": (Region, "m49"), "theme": (Theme, "slug")}
+
+
+def _named_labels(
+    wanted: Mapping[str, Sequence[str]], ui_language: str
+) -> dict[str, dict[str, str]]:
+    """The names of the countries, regions and themes in ``wanted`` (by facet), one query."""
+    queries = [
+        model.objects.filter(**{f"{key}__in": wanted[kind]})
+        .order_by()
+        .values_list(Value(kind, output_field=CharField()), key, "name_en", "name_fr", "name_es")
+        for kind, (model, key) in NAMED.items()
+        if wanted.get(kind)
+    ]
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    if not queries:
+        return labels
+    rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    for kind, value, name_en, name_fr, name_es in rows:
+        names = {"en": name_en, "fr": name_fr, "es": name_es}
+        labels[kind][str(value)] = names.get(ui_language) or name_en or str(value)
+    return labels
+
+
 def _labels(kind: str, values: Sequence[str], ui_language: str) -> Mapping[str, str]:
     if kind == "type":
         return {value: str(ResourceType(value).label) for value in values if value in ResourceType}
     if kind == "language":
         return {value: _language_label(value, ui_language) for value in values}
-    if kind == "country":
-        rows = Country.objects.filter(iso3__in=values)
-        return {row.iso3: localized(row, "name", ui_language) for row in rows}
-    if kind == "region":
-        rows = Region.objects.filter(m49__in=values)
-        return {row.m49: localized(row, "name", ui_language) for row in rows}
-    if kind == "theme":
-        rows = Theme.objects.filter(slug__in=values)
-        return {row.slug: localized(row, "name", ui_language) for row in rows}
-    if kind == "target":
-        return {value: value for value in values}
     return {value: value for value in values}
 
 
 def facet_counts(
-    connection: BaseDatabaseWrapper, ids_sql: str, params: list[Any], ui_language: str = "en"
+    connection: BaseDatabaseWrapper, counts_sql: str, params: list[Any], ui_language: str = "en"
 ) -> dict[str, list[FacetValue]]:
-    """Counts per value of every facet over the resources ``ids_sql`` selects."""
+    """Counts per value of every facet; ``counts_sql`` selects ``(facet key, count)`` rows
+    (a backend's ``facet_counts_sql``)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
-        cursor.execute(facet_sql(ids_sql), params)
-        for kind, value, count in cursor.fetchall():
-            if value is not None:
-                counts[kind][str(value)] = int(count)
-    facets: dict[str, list[FacetValue]] = {}
+        cursor.execute(counts_sql, params)
+        for key, count in cursor.fetchall():
+            kind, value = split_facet_key(str(key))
+            if kind in FACETS:
+                counts[kind][value] = int(count)
+    shown: dict[str, list[tuple[str, int]]] = {}
     for kind in FACETS:
         values = counts.get(kind, {})
         if kind == "year":
             ordered = sorted(values.items(), key=lambda item: item[0], reverse=True)
         else:
             ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-        ordered = ordered[:MAX_VALUES]
-        labels = _labels(kind, [value for value, _ in ordered], ui_language)
+        shown[kind] = ordered[:MAX_VALUES]
+    named = _named_labels(
+        {kind: [value for value, _ in shown[kind]] for kind in NAMED}, ui_language
+    )
+    facets: dict[str, list[FacetValue]] = {}
+    for kind in FACETS:
+        ordered = shown[kind]
+        labels = (
+            named[kind] if kind in NAMED else _labels(kind, [v for v, _ in ordered], ui_language)
+        )
         facets[kind] = [
             FacetValue(value=value, label=labels.get(value, value), count=count)
             for value, count in ordered

@@ -129,13 +129,17 @@ def snippet(
     terms: frozenset[str],
     prefixes: tuple[str, ...] = (),
     width: int = SNIPPET_CHARS,
+    concepts: int | None = None,
 ) -> str:
     """An HTML snippet from the first of ``texts`` with a match, else the start of the first text.
 
-    ``texts`` are tried in order (abstract, then full text); whitespace is collapsed.
+    ``texts`` are tried in order (abstract, then full text); whitespace is collapsed. The
+    text is scanned further only while fewer than 3 distinct words matched — or fewer than
+    ``concepts``, the number of things the query asks for (a query for one country cannot
+    match 3 distinct words however far a long report is scanned).
     """
     candidates = [text for text in texts if text and text.strip()]
-    wanted = min(3, len(terms) + len(prefixes))
+    wanted = min(3, len(terms) + len(prefixes), concepts or 3)
     for text in candidates:
         for limit in SCAN_STEPS:
             spans = matched_spans(text, language, terms, prefixes, limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -68,11 +69,19 @@ class Backend(Protocol):
 
     def indexed_count(self) -> int: ...
 
+    def session(self) -> AbstractContextManager[None]: ...
+
     def search(
         self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
     ) -> Ranked: ...
 
     def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]: ...
+
+    def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]: ...
+
+    def facet_counts_for_ids_sql(
+        self, ids_sql: str, params: list[Any]
+    ) -> tuple[str, list[Any]]: ...
 
 
 class TermVocabulary:

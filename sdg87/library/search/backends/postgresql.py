@@ -11,14 +11,22 @@ user's own words only, so that cross-lingual expansions count half as much. The 
 ``rank_vector``: title, abstract and the first ``RANKED_BODY_TERMS`` terms of the body —
 reading and ranking a whole report's vector for each match is what makes PostgreSQL's full
 text ranking slow; documents that match only further down still match, ranked last.
+
+Relevance ranks in three tiers (as the SQLite backend does): title matches (``title_vector``),
+then head matches (``head_vector``: title, abstract and the body's first ``HEAD_TERMS`` terms,
+with its own GIN index), then the others; a page that fills up within a tier never ranks the
+later tiers. ``facets`` holds the resource's facet keys, counted over the matches in the same
+scan (``facet_counts_sql``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sdg87.library.search.backends.base import (
@@ -37,7 +45,9 @@ NORMALISATION = 1  # rank / (1 + log(document length))
 
 
 RANKED_BODY_TERMS = 400
+HEAD_TERMS = 100  # the head: title, abstract and the body's first terms (second tier)
 TITLE_TIER = 1000.0  # added to the score of documents whose title matches the whole query
+HEAD_TIER = 500.0  # added to the score of the others whose head matches the whole query
 
 
 def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
@@ -84,10 +94,12 @@ class PostgresBackend:
             cursor.executemany(
                 f"INSERT INTO {TABLE} "  # noqa: S608
                 "(resource_id, status, language, year, type, sort_date, tags, vector, rank_vector, "
-                "title_vector) "
+                "title_vector, facets, head_vector) "
                 "SELECT %s, %s, %s, %s, %s, %s, %s, "
                 "title || abstract || setweight(to_tsvector('simple', %s), 'C'), "
-                "title || abstract || setweight(to_tsvector('simple', %s), 'C'), title "
+                "title || abstract || setweight(to_tsvector('simple', %s), 'C'), title, "
+                "%s::text[], "
+                "title || abstract || setweight(to_tsvector('simple', %s), 'C') "
                 "FROM (SELECT setweight(to_tsvector('simple', %s), 'A') AS title, "
                 "setweight(to_tsvector('simple', %s), 'B') AS abstract) AS fields",
                 [
@@ -101,6 +113,8 @@ class PostgresBackend:
                         [postgres_tag(kind, value) for kind, value in document.tags],
                         " ".join(document.body),
                         " ".join(document.body[:RANKED_BODY_TERMS]),
+                        list(document.facets),
+                        " ".join(document.body[:HEAD_TERMS]),
                         " ".join(document.title),
                         " ".join(document.abstract),
                     )
@@ -128,10 +142,12 @@ class PostgresBackend:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _where(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
+    def _where(
+        self, plan: QueryPlan, filters: Filters, *, text_match: bool = True
+    ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        text = to_tsquery(plan)
+        text = to_tsquery(plan) if text_match else ""
         if text:
             clauses.append("vector @@ %s::tsquery")
             params.append(text)
@@ -149,6 +165,30 @@ class PostgresBackend:
             clauses.append("year <= %s")
             params.append(filters.year_to)
         return " AND ".join(clauses) or "TRUE", params
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One transaction for a search's queries, planned without sequential scans.
+
+        The planner prefers a sequential scan when a query matches much of the table (its
+        cost model ignores that ``@@`` on a scanned row reads and decompresses the row's
+        whole ``vector``), whereas the GIN bitmap needs no recheck of plain queries: counts
+        and facets over broad matches are several times faster with it. ``SET LOCAL`` ends
+        with the transaction, whatever happens; inside a caller's transaction (joined, without
+        a savepoint: the search only reads) the previous value is restored.
+        """
+        nested = self.connection.in_atomic_block
+        with transaction.atomic(using=self.connection.alias, savepoint=False):
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('enable_seqscan'), "
+                    "set_config('enable_seqscan', 'off', true)"
+                )
+                previous = cursor.fetchone()[0]
+            yield
+            if nested:  # the caller's transaction goes on: the setting would outlive us
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
     def search(
         self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
@@ -176,30 +216,49 @@ class PostgresBackend:
                     return _ranked([(r[0], r[1]) for r in rows], int(rows[0][2]))
                 return _ranked([], self._count(cursor, where, params))
             in_title = "title_vector @@ %s::tsquery"
-            cursor.execute(
-                f"SELECT resource_id, {rank} AS score, count(*) OVER () "  # noqa: S608
-                f"FROM {TABLE} WHERE {where} AND {in_title} "
-                "ORDER BY score DESC, resource_id LIMIT %s OFFSET %s",
-                [*rank_params, *params, query_text, limit, offset],
+            in_head = "head_vector @@ %s::tsquery"
+            # Tiers: title matches, then head matches, then the others (a partition of the
+            # matches: a title or head match is a match of the whole document). Without
+            # excluded words, a title or head match needs no check on the whole vector.
+            tiers_where, tiers_params = (
+                (where, params) if plan.excluded else self._where(plan, filters, text_match=False)
             )
-            titled = cursor.fetchall()
-            rows = [(row[0], TITLE_TIER + row[1]) for row in titled]
-            in_titles = int(titled[0][2]) if titled else 0
-            if not titled and offset:
-                in_titles = self._count(cursor, f"{where} AND {in_title}", [*params, query_text])
-            wanted = limit - len(rows)
-            if wanted:
+            tiers = (
+                (tiers_where, tiers_params, in_title, [query_text], TITLE_TIER),
+                (
+                    tiers_where,
+                    tiers_params,
+                    f"{in_head} AND NOT {in_title}",
+                    [query_text, query_text],
+                    HEAD_TIER,
+                ),
+                (where, params, f"NOT {in_head}", [query_text], 0.0),
+            )
+            rows: list[tuple[int, float]] = []
+            counted, skip = 0, offset
+            for tier_where, tier_params, condition, condition_params, bonus in tiers:
+                wanted = limit - len(rows)
+                if not wanted:
+                    return _ranked(rows, self._count(cursor, where, params))
                 cursor.execute(
                     f"SELECT resource_id, {rank} AS score, count(*) OVER () "  # noqa: S608
-                    f"FROM {TABLE} WHERE {where} AND NOT {in_title} "
+                    f"FROM {TABLE} WHERE {tier_where} AND {condition} "
                     "ORDER BY score DESC, resource_id LIMIT %s OFFSET %s",
-                    [*rank_params, *params, query_text, wanted, max(0, offset - in_titles)],
+                    [*rank_params, *tier_params, *condition_params, wanted, skip],
                 )
-                others = cursor.fetchall()
-                if others:
-                    rows += [(row[0], row[1]) for row in others]
-                    return _ranked(rows, in_titles + int(others[0][2]))
-            return _ranked(rows, self._count(cursor, where, params))
+                found = cursor.fetchall()
+                rows += [(row[0], bonus + row[1]) for row in found]
+                if found:
+                    in_tier = int(found[0][2])
+                elif skip:
+                    in_tier = self._count(
+                        cursor, f"{tier_where} AND {condition}", [*tier_params, *condition_params]
+                    )
+                else:
+                    in_tier = 0
+                counted += in_tier
+                skip = max(0, skip - in_tier)
+            return _ranked(rows, counted)
 
     @staticmethod
     def _count(cursor: Any, where: str, params: list[Any]) -> int:
@@ -209,3 +268,20 @@ class PostgresBackend:
     def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
         where, params = self._where(plan, filters)
         return f"SELECT resource_id AS id FROM {TABLE} WHERE {where}", params  # noqa: S608
+
+    def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
+        """``(facet key, count)`` over the matches: the ``facets`` array is read in the same
+        scan as the match (no join on the resource tables)."""
+        where, params = self._where(plan, filters)
+        return (
+            f"SELECT f, count(*) FROM {TABLE} CROSS JOIN LATERAL unnest(facets) AS f "  # noqa: S608
+            f"WHERE {where} GROUP BY f",
+            params,
+        )
+
+    def facet_counts_for_ids_sql(self, ids_sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+        return (
+            f"SELECT f, count(*) FROM {TABLE} CROSS JOIN LATERAL unnest(facets) AS f "  # noqa: S608
+            f"WHERE resource_id IN ({ids_sql}) GROUP BY f",
+            list(params),
+        )

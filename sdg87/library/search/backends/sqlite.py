@@ -6,12 +6,18 @@ resource id, with four columns: ``title``, ``abstract`` and ``body`` hold the an
 per filter value (``xstatuspublished``, ``xcountrygha`` …), so filters are intersections of
 posting lists inside FTS5 rather than joins. Ranking is FTS5's ``bm25`` with column weights
 title 10, abstract 4, body 1, tags 0.
+
+Two smaller FTS5 tables serve the first ranking tiers: ``library_search_title`` (titles and
+tags) and ``library_search_head`` (the same columns as ``library_search``, the body cut to its
+first ``HEAD_TERMS`` terms). ``library_search_facet`` holds each resource's facet keys, counted
+over the matches by ``facet_counts_sql``. All are written and deleted with the main table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -30,9 +36,15 @@ from sdg87.library.search.query import QueryPlan, to_fts5
 
 TABLE = "library_search"
 TITLES = "library_search_title"  # the analysed titles: a small index for the title tier
+FACETS = "library_search_facet"  # (resource_id, facet key) rows: see ``facets``
+HEAD = "library_search_head"  # the same fields, the body cut to its first HEAD_TERMS terms
+HEAD_TERMS = 100
 RANK = "bm25(10.0, 4.0, 1.0, 0.0)"
 TITLE_RANK = "bm25(1.0, 0.0)"
 TITLE_TIER = 1000.0  # added to the score of documents whose title matches the whole query
+HEAD_TIER = 500.0  # added to the score of the others whose head matches the whole query
+# Relevance ranks in tiers, each table's matches less those of the previous table.
+TIERS = ((TITLES, TITLE_RANK, TITLE_TIER), (HEAD, RANK, HEAD_TIER), (TABLE, RANK, 0.0))
 
 
 class SqliteBackend:
@@ -58,8 +70,12 @@ class SqliteBackend:
     def _delete(self, cursor: Any, resource_ids: Sequence[int]) -> None:
         for chunk in chunks(resource_ids):
             marks = ", ".join(["%s"] * len(chunk))
-            for table in (TABLE, TITLES):
+            for table in (TABLE, TITLES, HEAD):
                 cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(chunk))  # noqa: S608
+            cursor.execute(
+                f"DELETE FROM {FACETS} WHERE resource_id IN ({marks})",  # noqa: S608
+                list(chunk),
+            )
 
     def index(self, documents: Sequence[IndexDocument], resource_ids: Collection[int]) -> None:
         ids = sorted(set(resource_ids) | {document.resource_id for document in documents})
@@ -81,6 +97,20 @@ class SqliteBackend:
                 ],
             )
             cursor.executemany(
+                f"INSERT INTO {HEAD} (rowid, title, abstract, body, tags) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (
+                        document.resource_id,
+                        " ".join(document.title),
+                        " ".join(document.abstract),
+                        " ".join(document.body[:HEAD_TERMS]),
+                        " ".join(fts5_tag(kind, value) for kind, value in document.tags),
+                    )
+                    for document in documents
+                ],
+            )
+            cursor.executemany(
                 f"INSERT INTO {TITLES} (rowid, title, tags) VALUES (%s, %s, %s)",  # noqa: S608
                 [
                     (
@@ -91,6 +121,10 @@ class SqliteBackend:
                     for document in documents
                 ],
             )
+            cursor.executemany(
+                f"INSERT INTO {FACETS} (resource_id, facet) VALUES (%s, %s)",  # noqa: S608
+                [(document.resource_id, key) for document in documents for key in document.facets],
+            )
             update_vocabulary(cursor, removed, document_terms(documents))
 
     def unindex(self, resource_ids: Collection[int]) -> None:
@@ -100,11 +134,13 @@ class SqliteBackend:
         with self.connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {TITLES}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {HEAD}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {FACETS}")  # noqa: S608
             cursor.execute("DELETE FROM library_search_term")
 
     def optimize(self) -> None:
         with self.connection.cursor() as cursor:
-            for table in (TABLE, TITLES):
+            for table in (TABLE, TITLES, HEAD):
                 cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
             cursor.execute("ANALYZE")
 
@@ -152,50 +188,77 @@ class SqliteBackend:
             return f'"{fts5_tag("status", PUBLISHED)}"'
         return " AND ".join(parts) + f' NOT "{fts5_tag("status", UNPUBLISHED)}"'
 
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """A search's queries need nothing more than the connection."""
+        yield
+
     def search(
         self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
     ) -> Ranked:
-        """Relevance: documents whose title matches the whole query first, then the others.
+        """Relevance in three tiers: documents whose title matches the whole query, then
+        those whose head (title, abstract, first ``HEAD_TERMS`` terms of the body) matches
+        it, then the others.
 
-        Each tier is ranked by bm25 (the first on titles, the second on whole documents).
-        The title tier makes up for FTS5's bm25 giving (almost) no weight to a term found in
-        more than half of the documents — in a Target 8.7 library, "forced labour
-        convention" would otherwise rank the Convention among hundreds of reports citing
-        it — and it is cheap: a page within it never ranks the other matches.
+        Each tier is ranked by bm25 on its own table (titles, heads, whole documents), less
+        the matches of the previous tier, so the tiers partition the matches. The title tier
+        makes up for FTS5's bm25 giving (almost) no weight to a term found in more than half
+        of the documents — in a Target 8.7 library, "forced labour convention" would
+        otherwise rank the Convention among hundreds of reports citing it. The head tier
+        bounds the work of broad queries: FTS5 scores every match of a table it ranks, and
+        a page that fills up within a tier never ranks the later ones (they are only
+        counted, which needs no scoring). Documents that name the query's words early are
+        ranked before those that name them only further down.
         """
         expression = self.match_expression(plan, filters)
         if expression is None:
             return Ranked(count=0)
         if sort == "date":
             return self._by_date(expression, offset, limit)
+        rows: list[tuple[int, float]] = []
+        tiers_counted = 0  # matches in the tiers ranked so far
+        skip = offset  # of the page's offset, what is left to skip in the next tier
+        previous: str | None = None
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, -rank, count(*) OVER () FROM {TITLES} "  # noqa: S608
-                f"WHERE {TITLES} MATCH %s AND rank MATCH %s ORDER BY rank LIMIT %s OFFSET %s",
-                [expression, TITLE_RANK, limit, offset],
-            )
-            titled = cursor.fetchall()
-            rows = [(row[0], TITLE_TIER + row[1]) for row in titled]
-            in_titles = int(titled[0][2]) if titled else 0
-            if not titled and offset:
+            for table, rank, bonus in TIERS:
+                wanted = limit - len(rows)
+                if not wanted:
+                    break
+                excluded, params = "", [expression, rank]
+                if previous:
+                    excluded = (
+                        f"AND rowid NOT IN (SELECT rowid FROM {previous} "  # noqa: S608
+                        f"WHERE {previous} MATCH %s) "
+                    )
+                    params.append(expression)
+                if plan.excluded and table != TABLE:
+                    # An excluded word may be further down than the title or the head.
+                    excluded += f"AND rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
+                    params.append(expression)
                 cursor.execute(
-                    f"SELECT count(*) FROM {TITLES} WHERE {TITLES} MATCH %s",  # noqa: S608
-                    [expression],
-                )
-                in_titles = int(cursor.fetchone()[0])
-            wanted = limit - len(rows)
-            if wanted:
-                cursor.execute(
-                    f"SELECT rowid, -rank, count(*) OVER () FROM {TABLE} "  # noqa: S608
-                    f"WHERE {TABLE} MATCH %s AND rank MATCH %s AND rowid NOT IN "
-                    f"(SELECT rowid FROM {TITLES} WHERE {TITLES} MATCH %s) "
+                    f"SELECT rowid, -rank, count(*) OVER () FROM {table} "  # noqa: S608
+                    f"WHERE {table} MATCH %s AND rank MATCH %s {excluded}"
                     "ORDER BY rank LIMIT %s OFFSET %s",
-                    [expression, RANK, expression, wanted, max(0, offset - in_titles)],
+                    [*params, wanted, skip],
                 )
-                others = cursor.fetchall()
-                if others:
-                    rows += [(row[0], row[1]) for row in others]
-                    return self._ranked(rows, in_titles + int(others[0][2]))
+                found = cursor.fetchall()
+                rows += [(row[0], bonus + row[1]) for row in found]
+                if found:
+                    in_tier = int(found[0][2])
+                elif skip:
+                    cursor.execute(
+                        f"SELECT count(*) FROM {table} WHERE {table} MATCH %s {excluded}",  # noqa: S608
+                        [expression, *params[2:]],
+                    )
+                    in_tier = int(cursor.fetchone()[0])
+                else:
+                    in_tier = 0
+                tiers_counted += in_tier
+                skip = max(0, skip - in_tier)
+                previous = table
+            else:
+                return self._ranked(rows, tiers_counted)
+            # Ranking stopped early (the page is full): count every match, without ranking.
             cursor.execute(
                 f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
                 [expression],
@@ -234,3 +297,22 @@ class SqliteBackend:
         if expression is None:
             return "SELECT NULL AS id WHERE 0", []
         return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]  # noqa: S608
+
+    def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
+        """``(facet key, count)`` over the matches: one scan of the FTS5 matches, each joined
+        to its few facet rows (a clustered range of a ``WITHOUT ROWID`` table)."""
+        expression = self.match_expression(plan, filters)
+        if expression is None:
+            return "SELECT NULL, 0 WHERE 0", []
+        return (
+            f"SELECT f.facet, count(*) FROM {TABLE} s CROSS JOIN {FACETS} f "  # noqa: S608
+            f"ON f.resource_id = s.rowid WHERE {TABLE} MATCH %s GROUP BY f.facet",
+            [expression],
+        )
+
+    def facet_counts_for_ids_sql(self, ids_sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+        return (
+            f"SELECT facet, count(*) FROM {FACETS} WHERE resource_id IN ({ids_sql}) "  # noqa: S608
+            "GROUP BY facet",
+            list(params),
+        )
