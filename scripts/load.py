@@ -7,6 +7,9 @@
    --duration with --users concurrent users.
 3. Two saturation phases of --saturation seconds each, same users, no think time: the series
    API, then the same rows through the plain Django reference view; their throughputs compared.
+   Both rotate over the same list: every indicator x country pair with observations in the
+   database (written to a JSON file that the locustfile reads, ``LOAD_SERIES_KEYS``), in
+   random order, so that neither measures one hot key.
 4. A report in Markdown (--out, default benchmarks/load.md) with the command, the machine, the
    per-request statistics and the targets of issue 7 (0 errors, page p95 <= 300 ms, search API
    p95 <= 50 ms, series API >= 2x the reference), each marked met or not met.
@@ -19,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -63,6 +68,19 @@ def wait_until_up(url: str, seconds: int = 90) -> None:
         except OSError:
             time.sleep(0.5)
     raise SystemExit(f"load: the server did not answer on {url}")
+
+
+def series_keys(database: Path, destination: Path) -> int:
+    """Every (indicator code, ISO3) pair with observations, written as JSON for the locustfile;
+    returns how many."""
+    with sqlite3.connect(database) as connection:
+        pairs = connection.execute(
+            "SELECT DISTINCT i.code, o.area_code FROM indicators_observation o"
+            " JOIN indicators_indicator i ON i.id = o.indicator_id"
+            " WHERE o.country_id IS NOT NULL ORDER BY 1, 2"
+        ).fetchall()
+    destination.write_text(json.dumps([list(pair) for pair in pairs]), encoding="utf-8")
+    return len(pairs)
 
 
 def locust(
@@ -106,24 +124,49 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--no-corpus", action="store_true", help="skip the document corpus")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "load.md"))
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="copy this SQLite database, already set up (`sdg87 setup` with the same code), "
+        "instead of setting one up (quicker comparisons; the report says so)",
+    )
+    parser.add_argument(
+        "--settings",
+        default="config.settings.bench",
+        help="Django settings module of the server (default config.settings.bench; another one "
+        "must mount the reference view too, e.g. by importing it)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sdg87-load."))
+    database = work / "load.sqlite3"
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'load.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": args.settings,
         "LIBRARY_LOAD_CORPUS": "false" if args.no_corpus else "true",
         "PYTHONUNBUFFERED": "1",
     }
     server = None
     try:
         started = time.monotonic()
-        sys.stderr.write("load: setting up the database with the bundled data…\n")
-        run([str(BIN / "sdg87"), "setup"], env, work / "setup.log")
+        if args.database is not None:
+            sys.stderr.write(f"load: copying the set-up database {args.database}…\n")
+            source, copy = sqlite3.connect(args.database), sqlite3.connect(database)
+            source.backup(copy)  # a consistent copy, write-ahead log included
+            source.close()
+            copy.close()
+            # Not empty: `setup` only applies migrations and collects static files.
+            run([str(BIN / "sdg87"), "setup"], env, work / "setup.log")
+        else:
+            sys.stderr.write("load: setting up the database with the bundled data…\n")
+            run([str(BIN / "sdg87"), "setup"], env, work / "setup.log")
         setup_seconds = time.monotonic() - started
+        env["LOAD_SERIES_KEYS"] = str(work / "series_keys.json")
+        pairs = series_keys(database, work / "series_keys.json")
         serve = [str(BIN / "sdg87"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         serve += ["--no-task-worker"]
         if args.workers:
@@ -179,7 +222,11 @@ def main() -> int:
         f"({os.cpu_count()} cores, Python {platform.python_version()}), SQLite, gunicorn "
         f"({args.workers or 'default'} workers), locust on the same machine over loopback. "
         f"Data: the bundled data{' without the document corpus' if args.no_corpus else ''} "
-        f"(set-up {setup_seconds:.0f} s).",
+        + (
+            f"(a copy of the set-up database {args.database.name}, {setup_seconds:.0f} s)."
+            if args.database is not None
+            else f"(set-up {setup_seconds:.0f} s)."
+        ),
         "",
         f"Mix: {args.users} concurrent users (visitors 3 : API clients 2, "
         f"benchmarks/load/locustfile.py) for {args.duration} s.",
@@ -196,8 +243,9 @@ def main() -> int:
         )
     lines += [
         "",
-        f"Saturation ({args.users} users, no think time, {args.saturation} s each, same "
-        "indicator and country): series API "
+        f"Saturation ({args.users} users, no think time, {args.saturation} s each, the same "
+        f"{pairs} indicator × country pairs in random order for both, every row of a pair in "
+        "one response): series API "
         f"{series_rps:.1f} req/s, plain Django reference view {reference_rps:.1f} req/s, "
         f"ratio {ratio:.2f}.",
         "",

@@ -4,14 +4,22 @@ Request names group the statistics: ``page: …`` for HTML pages, ``api: search`
 library search API, ``api: series`` for an indicator's observations of one country, and
 ``reference: series`` for the same data through a plain Django view (config/urls_bench.py)
 that the saturation phases compare with.
+
+The series requests rotate over many indicator x country pairs with data, the same list for
+the API and the reference view: ``LOAD_SERIES_KEYS`` names a JSON file of ``[indicator,
+iso3]`` pairs (scripts/load.py writes every pair of the loaded database there); without it,
+a small built-in list. The saturation users are ``FastHttpUser`` (geventhttpclient): the load
+generator shares the machine with the server, and a lighter client leaves the CPU to the
+server whose throughput is measured (both endpoints are measured with the same client).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, HttpUser, between, constant, task
 
 COUNTRIES = ["KEN", "BRA", "IND", "NPL", "KGZ", "RWA", "NAM", "GBR", "FRA", "MEX", "NGA", "PHL"]
 QUERIES = [
@@ -25,8 +33,24 @@ QUERIES = [
     "recruitment fees",
 ]
 LANGUAGES = ["en", "fr", "es"]
-SERIES_INDICATOR = os.environ.get("LOAD_SERIES_INDICATOR", "8.7.1")
-SERIES_COUNTRY = os.environ.get("LOAD_SERIES_COUNTRY", "KGZ")
+DEFAULT_SERIES_KEYS = [
+    (indicator, country)
+    for indicator in ("8.7.1", "gsi-prevalence", "ilab-working-children-share")
+    for country in ("KGZ", "BRA", "IND", "NPL", "KEN", "MEX", "NGA", "PHL")
+]
+
+
+def series_keys() -> list[tuple[str, str]]:
+    """The indicator x country pairs the series requests rotate over (see the docstring)."""
+    path = os.environ.get("LOAD_SERIES_KEYS")
+    if not path:
+        return DEFAULT_SERIES_KEYS
+    with open(path, encoding="utf-8") as handle:
+        keys = [(str(indicator), str(country)) for indicator, country in json.load(handle)]
+    return keys or DEFAULT_SERIES_KEYS
+
+
+SERIES_KEYS = series_keys()
 
 
 class Visitor(HttpUser):
@@ -87,8 +111,9 @@ class ApiClient(HttpUser):
 
     @task(3)
     def series(self) -> None:
+        indicator, country = random.choice(SERIES_KEYS)
         self.client.get(
-            f"/api/v1/indicators/8.7.1/observations?country={random.choice(COUNTRIES)}",
+            f"/api/v1/indicators/{indicator}/observations?country={country}",
             name="api: series",
         )
 
@@ -101,7 +126,7 @@ class ApiClient(HttpUser):
         self.client.get("/api/v1/pathfinders", name="api: pathfinders")
 
 
-class SeriesSaturation(HttpUser):
+class SeriesSaturation(FastHttpUser):
     """Saturation phase: the series API as fast as it answers (selected with --class-picker
     off and the class name on the command line)."""
 
@@ -109,20 +134,23 @@ class SeriesSaturation(HttpUser):
 
     @task
     def series(self) -> None:
-        self.client.get(
-            f"/api/v1/indicators/{SERIES_INDICATOR}/observations?country={SERIES_COUNTRY}",
+        indicator, country = random.choice(SERIES_KEYS)
+        self.client.get(  # every row of the pair in one page, as the reference view answers
+            f"/api/v1/indicators/{indicator}/observations?country={country}&page_size=1000",
             name="api: series",
         )
 
 
-class ReferenceSaturation(HttpUser):
-    """Saturation phase: the same rows through the plain Django reference view."""
+class ReferenceSaturation(FastHttpUser):
+    """Saturation phase: the same rows through the plain Django reference view, over the same
+    indicator x country pairs."""
 
     wait_time = constant(0)
 
     @task
     def series(self) -> None:
+        indicator, country = random.choice(SERIES_KEYS)
         self.client.get(
-            f"/bench/reference/observations?indicator={SERIES_INDICATOR}&country={SERIES_COUNTRY}",
+            f"/bench/reference/observations?indicator={indicator}&country={country}",
             name="reference: series",
         )

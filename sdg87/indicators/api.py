@@ -5,10 +5,14 @@ Progress (``/{code}/progress``) has its own router in ``api_progress.py``.
 """
 
 # No ``from __future__ import annotations``: django-ninja reads these annotations at runtime.
+import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any, Literal
 
 import orjson
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -302,12 +306,26 @@ def get_indicator(request: HttpRequest, code: str, query: Query[IndicatorQuery])
 def list_observations(request: HttpRequest, code: str, query: Query[ObservationQuery]) -> Any:
     """Filter with `country`, `area`, `year_from`, `year_to`, `series`, `unit` and any
     dimension of the indicator as `?<dimension>=<value>` (`?Sex=Female`; `_T` = not
-    disaggregated by it). An unknown dimension answers 400 listing the known ones."""
+    disaggregated by it). An unknown dimension answers 400 listing the known ones. A JSON
+    page carries an `ETag`: send it back in `If-None-Match` to get 304 while the data are
+    unchanged."""
     json_page = query.format == "json"
-    indicator = selectors.indicator_ref(code) if json_page else selectors.indicator_get(code)
     dimensions = {
         name: value for name, value in request.GET.items() if name not in OBSERVATION_PARAMETERS
     }
+    cache_key = _series_cache_key(code, query, request) if json_page else None
+    fingerprint = None
+    if cache_key is not None:
+        fingerprint = selectors.series_fingerprint(code, cache_key[1])
+        if fingerprint is not None:
+            cached = SERIES_CACHE.get(cache_key, fingerprint)
+            if cached is None and _whole_area_query(query, dimensions):
+                body = _area_page(fingerprint, cache_key[1], query)
+                cached = (body, _etag_of(body))
+                SERIES_CACHE.put(cache_key, fingerprint, *cached)
+            if cached is not None:
+                return _json_page_response(request, *cached)
+    indicator = selectors.indicator_ref(code) if json_page else selectors.indicator_get(code)
     observations = selectors.observation_list(
         check_country=not json_page,
         indicator=indicator,
@@ -336,6 +354,19 @@ def list_observations(request: HttpRequest, code: str, query: Query[ObservationQ
         count = len(results)  # the whole list fits on the first page: no COUNT query
     else:
         count = observations.count()
+    body = _page_document(indicator.code, count, results, query)
+    etag = _etag_of(body)
+    if cache_key is not None and fingerprint is not None:
+        SERIES_CACHE.put(cache_key, fingerprint, body, etag)
+    return _json_page_response(request, body, etag)
+
+
+def _page_document(
+    indicator: str, count: int, results: list[dict[str, Any]], query: ObservationQuery
+) -> bytes:
+    """The JSON page; ``InvalidInput`` for an unknown country without rows, ``NotFound`` for
+    a page beyond the last."""
+    offset = (query.page - 1) * query.page_size
     if not results and query.country:
         selectors.country_code_checked(query.country)  # an unknown country is an error
     if query.page > 1 and offset >= count:
@@ -347,13 +378,128 @@ def list_observations(request: HttpRequest, code: str, query: Query[ObservationQ
     # one: this endpoint is the platform's hot path (benchmarks/load.md). Same document as
     # ObservationPageOut, which tests compare field by field.
     document = {
-        "indicator": indicator.code,
+        "indicator": indicator,
         "count": count,
         "page": query.page,
         "page_size": query.page_size,
         "results": results,
     }
-    return HttpResponse(orjson.dumps(document), content_type="application/json")
+    return orjson.dumps(document)
+
+
+def _whole_area_query(query: ObservationQuery, dimensions: dict[str, str]) -> bool:
+    """Every observation of the area (no year, series, unit or dimension filter)."""
+    return not dimensions and (query.year_from, query.year_to, query.series, query.unit) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def _area_page(fingerprint: tuple[str, ...], area: str, query: ObservationQuery) -> bytes:
+    """The JSON page of every observation of one area, read in one statement
+    (``selectors.series_rows``); the count is the fingerprint's, read just before."""
+    indicator_id, indicator_code, count = int(fingerprint[0]), fingerprint[1], int(fingerprint[2])
+    offset = (query.page - 1) * query.page_size
+    rows = selectors.series_rows(
+        indicator_id=indicator_id,
+        area=area,
+        language=query.lang,
+        limit=query.page_size,
+        offset=offset,
+    )
+    results = _row_dicts(rows)
+    if query.page == 1 and len(results) < query.page_size:
+        count = len(results)
+    return _page_document(indicator_code, count, results, query)
+
+
+# --- the series cache ----------------------------------------------------------------------
+# The JSON page of one indicator in one area (``?country=`` or ``?area=``) is what API clients
+# and dashboards poll: each process keeps the last pages it built, with the fingerprint of the
+# rows they were built from (``selectors.series_fingerprint``: one cheap aggregate statement
+# that every import, correction and removal changes). A request reads the fingerprint first;
+# equal to the cached one, the stored bytes are answered without building anything, else the
+# page is built as above and stored. Nothing to invalidate by hand and nothing shared between
+# processes; a new import is visible on the next request. Every JSON page carries an ETag (a
+# hash of its bytes) and ``If-None-Match`` with it answers 304.
+
+SERIES_CACHE_SIZE = 2048  # pages
+SERIES_CACHE_BYTES = 32 * 1024 * 1024  # per process; a page above an eighth is not kept
+CacheKey = tuple[Any, ...]
+
+
+class SeriesCache:
+    """A least-recently-used map ``key -> (fingerprint, body, etag)`` bounded in pages and in
+    bytes."""
+
+    def __init__(self, size: int = SERIES_CACHE_SIZE, max_bytes: int = SERIES_CACHE_BYTES) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[CacheKey, tuple[tuple[str, ...], bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: CacheKey, fingerprint: tuple[str, ...]) -> tuple[bytes, str] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != fingerprint:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1], entry[2]
+
+    def put(self, key: CacheKey, fingerprint: tuple[str, ...], body: bytes, etag: str) -> None:
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self.bytes -= len(previous[1])
+            if len(body) > self.max_bytes // 8:
+                return
+            self._entries[key] = (fingerprint, body, etag)
+            self.bytes += len(body)
+            while len(self._entries) > self.size or self.bytes > self.max_bytes:
+                _key, (_fingerprint, dropped, _etag) = self._entries.popitem(last=False)
+                self.bytes -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+SERIES_CACHE = SeriesCache()
+
+
+def _series_cache_key(code: str, query: ObservationQuery, request: HttpRequest) -> CacheKey | None:
+    """``(indicator code, area, the query string's parameters)`` for a JSON page of one area;
+    ``None`` (not cached) for a page of every area or of two different ones."""
+    areas = {value.strip().upper() for value in (query.country, query.area) if value}
+    if len(areas) != 1:
+        return None
+    parameters = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+    return (code, areas.pop(), parameters)
+
+
+def _etag_of(body: bytes) -> str:
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def _json_page_response(request: HttpRequest, body: bytes, etag: str) -> HttpResponse:
+    """The page, or 304 when ``If-None-Match`` names its ETag (weak comparison, RFC 9110)."""
+    header = request.headers.get("If-None-Match")
+    if header:
+        wanted = {tag.removeprefix("W/") for tag in parse_etags(header)}
+        if "*" in wanted or etag in wanted:
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            return response
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    return response
 
 
 OBSERVATION_COLUMNS = (
@@ -378,8 +524,18 @@ OBSERVATION_COLUMNS = (
 def _observation_rows(observations: Any, language: str) -> list[dict[str, Any]]:
     names = ("country__name_en", f"country__name_{language}", "region__name_en")
     names += (f"region__name_{language}",)
+    return _row_dicts(observations.values_list(*OBSERVATION_COLUMNS, *names))
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON column as read by raw SQL (text) or by the ORM (decoded)."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _row_dicts(values_rows: Any) -> list[dict[str, Any]]:
+    """Rows of ``OBSERVATION_COLUMNS`` + the area's names (English, requested language)."""
     rows = []
-    for values in observations.values_list(*OBSERVATION_COLUMNS, *names):
+    for values in values_rows:
         (area, country_id, year, period, value, unit, multiplier, series, dimensions) = values[:9]
         (lower, upper, status, source, footnote, attributes) = values[9:15]
         country_en, country_local, region_en, region_local = values[15:]
@@ -398,13 +554,13 @@ def _observation_rows(observations: Any, language: str) -> list[dict[str, Any]]:
                 "unit": unit,
                 "unit_multiplier": multiplier,
                 "series": series,
-                "dimensions": dimensions or {},
+                "dimensions": _json_value(dimensions) or {},
                 "lower_bound": lower,
                 "upper_bound": upper,
                 "observation_status": status,
                 "source": source,
                 "footnote": footnote,
-                "attributes": attributes or {},
+                "attributes": _json_value(attributes) or {},
             }
         )
     return rows

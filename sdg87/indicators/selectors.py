@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 
 from sdg87.core.errors import InvalidInput, NotFound
 from sdg87.core.i18n import localized
-from sdg87.countries.models import Country
+from sdg87.countries.models import Country, Region
 from sdg87.indicators.exports import EXPORT_FORMATS, ExportFile, export_observations
 from sdg87.indicators.importers.base import normalise_indicator_code
 from sdg87.indicators.models import ImportBatch, Indicator, NationalMetadata, Observation
@@ -302,3 +302,93 @@ def observations_export(
         language=language,
     )
     return export_observations(records, fmt=fmt, indicator_code=indicator.code, country=country)
+
+
+def series_fingerprint(code: str, area: str) -> tuple[Any, ...] | None:
+    """What the observations of one indicator in one area (ISO3 or M49) look like now, read
+    in one cheap SQL statement (no row is fetched): the indicator's id, the number, id sum,
+    batch sum and latest change of its observations there, and the area's names. ``None``
+    when no indicator has this code.
+
+    Every write of observations changes it: an import or a re-import adds rows (count, id
+    sum) or updates them (each update points the row at its new import batch and moves
+    ``updated_at``), a removal drops rows (count). Country and region names are part of it
+    because the observation pages show them. Callers compare it with the one a cached page
+    was built on (``sdg87.indicators.api``): equal means the page is still what the database
+    would give. Read it *before* the rows so that a page is never stored under a fingerprint
+    newer than its rows."""
+    from django.db import connection
+
+    indicator_table = Indicator._meta.db_table
+    observation_table = Observation._meta.db_table
+    country_table = Country._meta.db_table
+    region_table = Region._meta.db_table
+    sql = (
+        f"SELECT i.id, i.code, COUNT(o.id), COALESCE(SUM(o.id), 0),"  # noqa: S608 (fixed names)
+        f" COALESCE(SUM(o.batch_id), 0), MAX(o.updated_at),"
+        f" (SELECT c.name_en || '|' || c.name_fr || '|' || c.name_es FROM {country_table} c"
+        f"  WHERE c.iso3 = %s),"
+        f" (SELECT r.name_en || '|' || r.name_fr || '|' || r.name_es FROM {region_table} r"
+        f"  WHERE r.m49 = %s)"
+        f" FROM {indicator_table} i LEFT JOIN {observation_table} o"
+        f" ON o.indicator_id = i.id AND o.area_code = %s"
+        f" WHERE i.code = %s GROUP BY i.id, i.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [area, area, area, normalise_indicator_code(code or "")])
+        row = cursor.fetchone()
+    return tuple(str(value) for value in row) if row is not None else None
+
+
+SERIES_ROW_LANGUAGES = frozenset({"en", "fr", "es"})
+
+
+def series_rows(
+    *, indicator_id: int, area: str, language: str, limit: int, offset: int = 0
+) -> list[tuple[Any, ...]]:
+    """Every observation of one indicator in one area (ISO3 or M49), in the order of
+    :func:`observation_list`, as tuples of the columns the observation API answers (JSON
+    columns as stored, text) followed by the country's and the region's names in English and
+    in ``language``: one statement, no queryset compiled, for the API's pages of one area
+    (``sdg87.indicators.api``; a test keeps it equal to the queryset)."""
+    from django.db import connection
+
+    if language not in SERIES_ROW_LANGUAGES:
+        raise InvalidInput(f"unknown language {language!r}", details={"field": "lang"})
+    columns = ", ".join(
+        f"o.{Observation._meta.get_field(name.removesuffix('_id')).column}"
+        if name.endswith("_id")
+        else f"o.{Observation._meta.get_field(name).column}"
+        for name in SERIES_ROW_COLUMNS
+    )
+    sql = (
+        f"SELECT {columns}, c.name_en, c.name_{language}, r.name_en, r.name_{language}"  # noqa: S608
+        f" FROM {Observation._meta.db_table} o"
+        f" LEFT JOIN {Country._meta.db_table} c ON c.id = o.country_id"
+        f" LEFT JOIN {Region._meta.db_table} r ON r.id = o.region_id"
+        " WHERE o.indicator_id = %s AND o.area_code = %s"
+        " ORDER BY o.area_code, o.series, o.unit, o.dimensions_key, o.year, o.period"
+        " LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [indicator_id, area, limit, offset])
+        return cursor.fetchall()
+
+
+SERIES_ROW_COLUMNS = (
+    "area_code",
+    "country_id",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "unit_multiplier",
+    "series",
+    "dimensions",
+    "lower_bound",
+    "upper_bound",
+    "observation_status",
+    "source",
+    "footnote",
+    "attributes",
+)

@@ -53,7 +53,7 @@ def status_map(standings: Iterable[StandingLike], labels: dict[str, str]) -> dic
         "values": {
             item.country.iso3: {
                 "category": item.category,
-                "label": item.category_label,
+                "label": labels[item.category],
                 "name": item.country.name,
             }
             for item in standings

@@ -13,11 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sdg87.core.errors import NotFound
+from sdg87.core.i18n import localized
 from sdg87.countries.models import Country
 from sdg87.countries.selectors import country_get, sorted_by_name
 from sdg87.instruments import standing
 from sdg87.instruments.bundled_sources import INSTRUMENT_NOTES
-from sdg87.instruments.models import Instrument, Ratification
+from sdg87.instruments.models import (
+    Instrument,
+    Ratification,
+    RatificationKind,
+    RatificationStatus,
+    precise_date,
+)
 
 
 def instrument_list(*, kind: str | None = None) -> QuerySet[Instrument]:
@@ -44,12 +51,12 @@ class Standing:
     """One country's standing toward one instrument: every source's record, the one that
     speaks for the country first (``standing.choose``)."""
 
-    country: Country
+    country: Country | CountryRow
     instrument: Instrument
-    records: list[Ratification] = field(default_factory=list)
+    records: list[Ratification] | list[RecordRow] = field(default_factory=list)
 
     @property
-    def chosen(self) -> Ratification | None:
+    def chosen(self) -> Any:
         return self.records[0] if self.records else None
 
     @property
@@ -145,9 +152,12 @@ def ratifications_for_country(iso3: str) -> list[Standing]:
     """The country's standing toward every instrument, in the instruments' order; an
     instrument with no record has an empty ``records`` list. ``NotFound`` for unknown codes."""
     country = country_get(iso3)
-    found = {s.instrument.pk: s for s in _group(_ratifications().filter(country=country))}
+    records: dict[int, list[RecordRow]] = {}
+    rows = Ratification.objects.filter(country=country).order_by()
+    for instrument_id, *values in rows.values_list("instrument_id", *RECORD_FIELDS[1:]):
+        records.setdefault(instrument_id, []).append(RecordRow(*values))
     return [
-        found.get(instrument.pk) or Standing(country, instrument)
+        Standing(country, instrument, standing.ordered(records.get(instrument.pk, [])))
         for instrument in instrument_list()
     ]
 
@@ -171,12 +181,99 @@ def ratification_rows_for_country(iso3: str) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class CountryRow:
+    """A country as the instrument page shows it: plain values, not a model instance."""
+
+    pk: int
+    iso3: str
+    name_en: str
+    name_fr: str
+    name_es: str
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """One source's record as the instrument page shows it (the fields of
+    :class:`Ratification` that ``standing`` and the page read, as plain values)."""
+
+    kind: str
+    status: str
+    date: date | None
+    date_precision: str
+    denounced_on: date | None
+    denounced_precision: str
+    source: str
+    source_as_of: date | None
+
+    @property
+    def is_signature(self) -> bool:
+        return self.kind == RatificationKind.SIGNATURE
+
+    @property
+    def date_display(self) -> str | None:
+        return precise_date(self.date, self.date_precision)
+
+    @property
+    def denounced_display(self) -> str | None:
+        return precise_date(self.denounced_on, self.denounced_precision)
+
+    def get_kind_display(self) -> str:
+        return str(RatificationKind(self.kind).label) if self.kind in RatificationKind else ""
+
+    def get_status_display(self) -> str:
+        status = self.status
+        return str(RatificationStatus(status).label) if status in RatificationStatus else ""
+
+
+RECORD_FIELDS = (
+    "country_id",
+    "kind",
+    "status",
+    "date",
+    "date_precision",
+    "denounced_on",
+    "denounced_precision",
+    "source",
+    "source_as_of",
+)
+
+
 def instrument_standings(instrument: Instrument) -> list[Standing]:
     """Every country's standing toward ``instrument`` (countries without a record included),
-    in alphabetical order of the country name in the current language."""
-    found = {s.country.pk: s for s in _group(_ratifications().filter(instrument=instrument))}
-    countries = sorted_by_name(Country.objects.all())
-    return [found.get(country.pk) or Standing(country, instrument) for country in countries]
+    in alphabetical order of the country name in the current language.
+
+    Two queries of plain values (``values_list``): the page reads a few fields of every
+    record of every country (hundreds of countries, about a thousand records), and building
+    model instances for them was most of its time (benchmarks/load.md)."""
+    records: dict[int, list[RecordRow]] = {}
+    rows = Ratification.objects.filter(instrument=instrument).order_by()
+    for country_id, *values in rows.values_list(*RECORD_FIELDS):
+        records.setdefault(country_id, []).append(RecordRow(*values))
+    countries = sorted_by_name(
+        CountryRow(*values)  # type: ignore[arg-type]
+        for values in Country.objects.order_by().values_list(
+            "pk", "iso3", "name_en", "name_fr", "name_es"
+        )
+    )
+    return [
+        Standing(country, instrument, standing.ordered(records.get(country.pk, [])))
+        for country in countries
+    ]
+
+
+def kind_labels() -> dict[str, str]:
+    """Kind of record → its label in the current language."""
+    return {value: str(label) for value, label in RatificationKind.choices}
+
+
+def status_labels() -> dict[str, str]:
+    """Status of a record → its label in the current language."""
+    return {value: str(label) for value, label in RatificationStatus.choices}
 
 
 def summarize(instrument: Instrument, standings: Iterable[Standing]) -> RatificationSummary:
