@@ -136,7 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a focal point's countries with the user (one query).
+    "sdg87.accounts.backends.ScopedModelBackend",
     # Model permissions that come with a role (admin, curator); never authenticates.
     "sdg87.accounts.backends.RolePermissionBackend",
 ]

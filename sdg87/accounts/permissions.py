@@ -56,6 +56,11 @@ def country_codes(user: Any) -> frozenset[str]:
     return cached
 
 
+def remember_country_codes(user: Any, codes: Iterable[str]) -> None:
+    """Give ``country_codes`` the user's scope read with the user (by the auth backend)."""
+    user._sdg87_country_codes = frozenset(codes)
+
+
 def is_focal_point_for(user: Any, iso3: str) -> bool:
     """The user is a focal point whose scope includes ``iso3`` (curators excluded)."""
     return (iso3 or "").upper() in country_codes(user)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,17 +148,31 @@ def ratification_list(
     return standings
 
 
-def ratifications_for_country(iso3: str) -> list[Standing]:
+def ratifications_for_country(country: str | Country) -> list[Standing]:
     """The country's standing toward every instrument, in the instruments' order; an
-    instrument with no record has an empty ``records`` list. ``NotFound`` for unknown codes."""
-    country = country_get(iso3)
+    instrument with no record has an empty ``records`` list. ``country`` is an ISO3 code
+    (``NotFound`` for unknown codes) or a country already loaded.
+
+    One query: every instrument, joined to the country's records (one row per record, or one
+    row with no record)."""
+    if not isinstance(country, Country):
+        country = country_get(country)
+    record_fields = RECORD_FIELDS[1:]
+    rows = instrument_list().annotate(
+        mine=FilteredRelation("ratifications", condition=Q(ratifications__country=country)),
+        **{f"record_{name}": F(f"mine__{name}") for name in record_fields},
+        record_id=F("mine__id"),
+    )
+    instruments: dict[int, Instrument] = {}
     records: dict[int, list[RecordRow]] = {}
-    rows = Ratification.objects.filter(country=country).order_by()
-    for instrument_id, *values in rows.values_list("instrument_id", *RECORD_FIELDS[1:]):
-        records.setdefault(instrument_id, []).append(RecordRow(*values))
+    for row in rows:
+        instruments.setdefault(row.pk, row)
+        found = records.setdefault(row.pk, [])
+        if row.record_id is not None:
+            found.append(RecordRow(*(getattr(row, f"record_{name}") for name in record_fields)))
     return [
-        Standing(country, instrument, standing.ordered(records.get(instrument.pk, [])))
-        for instrument in instrument_list()
+        Standing(country, instrument, standing.ordered(records[pk]))
+        for pk, instrument in instruments.items()
     ]
 
 

@@ -100,7 +100,7 @@ def _ratification_rows(country: Country) -> list[dict[str, Any]]:
     """One row per instrument: the API contract's fields (as ``ratification_rows_for_country``)
     plus the instrument's short name and the status label for pages and the PDF."""
     rows = []
-    for item in instrument_selectors.ratifications_for_country(country.iso3):
+    for item in instrument_selectors.ratifications_for_country(country):
         chosen = item.chosen
         rows.append(
             {

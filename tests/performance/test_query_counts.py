@@ -238,5 +238,4 @@ def test_a_deep_page_takes_as_many_queries_with_much_more_data(
     more_data(size=3)
     after = count_queries(client, path)
     assert after == before
-    if who == "anonymous" or path.startswith("/en/pathfinders/"):
-        assert after <= MAX_QUERIES
+    assert after <= MAX_QUERIES

@@ -19,4 +19,4 @@ register = template.Library()
 
 @register.inclusion_tag("instruments/_country_ratifications.html")
 def country_ratifications_section(country: Country) -> dict[str, Any]:
-    return {"ratifications": selectors.ratifications_for_country(country.iso3), "country": country}
+    return {"ratifications": selectors.ratifications_for_country(country), "country": country}

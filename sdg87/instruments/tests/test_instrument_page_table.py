@@ -38,9 +38,7 @@ def test_the_plain_standings_equal_those_of_the_model_instances(ratification_dat
     assert compared > 1000  # every instrument, the bundled records of each
 
 
-def test_the_countries_are_in_the_order_of_their_name_in_the_language(
-    client, ratification_data
-):
+def test_the_countries_are_in_the_order_of_their_name_in_the_language(client, ratification_data):
     names = [row["name"] for row in client.get("/fr/instruments/C182/").context["table_rows"]]
 
     assert names.index("Allemagne") < names.index("Belgique") < names.index("Égypte")
