@@ -502,23 +502,7 @@ def _json_page_response(request: HttpRequest, body: bytes, etag: str) -> HttpRes
     return response
 
 
-OBSERVATION_COLUMNS = (
-    "area_code",
-    "country_id",
-    "year",
-    "period",
-    "value",
-    "unit",
-    "unit_multiplier",
-    "series",
-    "dimensions",
-    "lower_bound",
-    "upper_bound",
-    "observation_status",
-    "source",
-    "footnote",
-    "attributes",
-)
+OBSERVATION_COLUMNS = selectors.SERIES_ROW_COLUMNS
 
 
 def _observation_rows(observations: Any, language: str) -> list[dict[str, Any]]:

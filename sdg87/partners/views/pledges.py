@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from sdg87.core.errors import InvalidInput
 from sdg87.core.models import AuditSource
 from sdg87.partners import access, pathfinder_links, selectors, services
+from sdg87.partners.downloads import evidence_download
 from sdg87.partners.forms import (
     PledgeFilterForm,
     PledgeForm,
@@ -26,7 +26,6 @@ from sdg87.partners.forms import (
 )
 from sdg87.partners.models import Pledge
 from sdg87.partners.staleness import Staleness
-from sdg87.partners.uploads import EVIDENCE_KINDS
 from sdg87.partners.views.common import (
     add_service_error,
     domain_errors,
@@ -229,15 +228,7 @@ def pledge_evidence(request: HttpRequest, pledge_id: int, update_id: int) -> Htt
     update = selectors.pledge_update_get(update_id)
     if update.pledge_id != pledge_id or not update.evidence_file:
         raise Http404("no evidence file")
-    name = update.evidence_file.name
-    extension = name.rsplit(".", 1)[-1].lower()
-    if extension not in EVIDENCE_KINDS or not default_storage.exists(name):
+    response = evidence_download(update.evidence_file.name)
+    if response is None:
         raise Http404("no evidence file")
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=name.rsplit("/", 1)[-1],
-        content_type=EVIDENCE_KINDS[extension][1],
-    )
-    response["Content-Security-Policy"] = "default-src 'none'"
     return response

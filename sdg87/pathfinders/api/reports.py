@@ -12,8 +12,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -22,7 +21,8 @@ from sdg87.accounts.auth import request_actor, signed_in
 from sdg87.core.errors import NotFound
 from sdg87.core.models import AuditSource
 from sdg87.core.pagination import PagePagination
-from sdg87.partners.uploads import EVIDENCE_KINDS, MAX_EVIDENCE_BYTES
+from sdg87.partners.downloads import evidence_download
+from sdg87.partners.uploads import MAX_EVIDENCE_BYTES
 from sdg87.pathfinders import selectors
 from sdg87.pathfinders.api.common import (
     AMOUNT_DESCRIPTION,
@@ -400,14 +400,7 @@ def evidence_file(request: HttpRequest, report_id: int, evidence_id: int) -> Any
     report = report_detail(request_actor(request), report_id)
     evidence = next((item for item in report.evidence.all() if item.pk == evidence_id), None)
     name = evidence.file.name if evidence is not None and evidence.file else ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_KINDS or not default_storage.exists(name):
+    response = evidence_download(name)
+    if response is None:
         raise NotFound("no evidence file", details={"evidence": evidence_id})
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=name.rsplit("/", 1)[-1],
-        content_type=EVIDENCE_KINDS[extension][1],
-    )
-    response["Content-Security-Policy"] = "default-src 'none'"
     return response

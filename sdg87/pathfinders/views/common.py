@@ -9,13 +9,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from sdg87.core.errors import Conflict, DomainError, NotAuthenticated, NotFound, PermissionDenied
-from sdg87.partners.uploads import EVIDENCE_KINDS
+from sdg87.partners.downloads import evidence_download
 from sdg87.pathfinders.forms import add_service_error
 
 EDIT_CONFLICT = "edit_conflict"
@@ -60,17 +59,9 @@ def show_refusal(form: forms.Form, exc: DomainError, *, prefix: str = "") -> int
 
 
 def stored_file_download(name: str) -> FileResponse:
-    """A stored upload (report evidence, a roadmap document) as a download of its checked kind,
-    under a policy that lets the browser run nothing from it; 404 when it is missing or of a
-    kind that is not accepted."""
-    extension = name.rsplit(".", 1)[-1].lower() if name else ""
-    if extension not in EVIDENCE_KINDS or not default_storage.exists(name):
+    """A stored upload (report evidence, a roadmap document) as a download; 404 when it is
+    missing or of a kind that is not accepted."""
+    response = evidence_download(name)
+    if response is None:
         raise Http404("no such file")
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=name.rsplit("/", 1)[-1],
-        content_type=EVIDENCE_KINDS[extension][1],
-    )
-    response["Content-Security-Policy"] = "default-src 'none'"
     return response
