@@ -26,9 +26,13 @@ def _marker(prefix: str) -> str:
 
 
 def _token_names(client: requests.Session, platform: Platform) -> set[str]:
-    response = client.get(
-        f"{platform.url}/api/v1/accounts/tokens", params={"page_size": 100}, timeout=30
-    )
+    url, params = f"{platform.url}/api/v1/accounts/tokens", {"page_size": 100}
+    try:
+        response = client.get(url, params=params, timeout=30)
+    except requests.ConnectionError:
+        # The server closes a keep-alive connection idle for its keepalive (5 s); a request
+        # sent on it at that very moment is reset. A GET is safe to send again.
+        response = client.get(url, params=params, timeout=30)
     assert response.status_code == 200, response.text
     return {token["name"] for token in response.json()["results"]}
 
