@@ -119,7 +119,33 @@ class RatificationBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class Ratification(models.Model):
+class RecordDisplay:
+    """What the pages read of one source's record, for the model and for the plain rows of
+    ``selectors.RecordRow`` alike (both have ``kind``, ``date``, ``denounced_on`` and their
+    precisions)."""
+
+    __slots__ = ()
+    kind: str
+    date: datetime.date | None
+    date_precision: str
+    denounced_on: datetime.date | None
+    denounced_precision: str
+
+    @property
+    def is_signature(self) -> bool:
+        return self.kind == RatificationKind.SIGNATURE
+
+    @property
+    def date_display(self) -> str | None:
+        """ISO 8601 at the source's precision: ``2002-08-21`` or ``1957``."""
+        return precise_date(self.date, self.date_precision)
+
+    @property
+    def denounced_display(self) -> str | None:
+        return precise_date(self.denounced_on, self.denounced_precision)
+
+
+class Ratification(RecordDisplay, models.Model):
     """One source's record of one country's action on one instrument.
 
     Every source keeps its own rows (a consent row and, where the source lists it, a signature
@@ -223,21 +249,8 @@ class Ratification(models.Model):
         return f"{self.instrument.code} {self.country.iso3} {self.kind} ({self.source})"
 
     @property
-    def is_signature(self) -> bool:
-        return self.kind == RatificationKind.SIGNATURE
-
-    @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
-
-    @property
-    def date_display(self) -> str | None:
-        """ISO 8601 at the source's precision: ``2002-08-21`` or ``1957``."""
-        return precise_date(self.date, self.date_precision)
-
-    @property
-    def denounced_display(self) -> str | None:
-        return precise_date(self.denounced_on, self.denounced_precision)
 
 
 def precise_date(value: datetime.date | None, precision: str) -> str | None:

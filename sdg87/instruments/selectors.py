@@ -23,7 +23,7 @@ from sdg87.instruments.models import (
     Ratification,
     RatificationKind,
     RatificationStatus,
-    precise_date,
+    RecordDisplay,
 )
 
 
@@ -211,7 +211,7 @@ class CountryRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordRow:
+class RecordRow(RecordDisplay):
     """One source's record as the instrument page shows it (the fields of
     :class:`Ratification` that ``standing`` and the page read, as plain values)."""
 
@@ -223,18 +223,6 @@ class RecordRow:
     denounced_precision: str
     source: str
     source_as_of: date | None
-
-    @property
-    def is_signature(self) -> bool:
-        return self.kind == RatificationKind.SIGNATURE
-
-    @property
-    def date_display(self) -> str | None:
-        return precise_date(self.date, self.date_precision)
-
-    @property
-    def denounced_display(self) -> str | None:
-        return precise_date(self.denounced_on, self.denounced_precision)
 
     def get_kind_display(self) -> str:
         return str(RatificationKind(self.kind).label) if self.kind in RatificationKind else ""

@@ -767,33 +767,27 @@ def roadmap_funding(roadmap: Roadmap, *, on: datetime.date | None = None) -> Roa
 # --- for the pages (added with the pathfinder pages) ------------------------------------------
 
 
+def _part_of_visible_roadmap(actor: Any, queryset: QuerySet[Any], pk: int, kind: str) -> Any:
+    """The row ``pk`` of a model that belongs to a roadmap (``.roadmap``), if the actor may see
+    that roadmap; ``NotFound`` naming ``kind`` otherwise (a hidden one looks missing)."""
+    found = queryset.select_related("roadmap__pathfinder__country").filter(pk=pk).first()
+    if found is None or not access.can_see_roadmap(
+        actor, iso3=found.roadmap.pathfinder.country.iso3, status=found.roadmap.status
+    ):
+        raise NotFound(f"no {kind} {pk}", details={kind: pk})
+    return found
+
+
 def milestone_get(*, actor: Any, milestone_id: int) -> Milestone:
     """A milestone of a roadmap the actor may see (``NotFound`` otherwise)."""
-    milestone = (
-        Milestone.objects.select_related("roadmap__pathfinder__country")
-        .filter(pk=milestone_id)
-        .first()
-    )
-    if milestone is None or not access.can_see_roadmap(
-        actor, iso3=milestone.roadmap.pathfinder.country.iso3, status=milestone.roadmap.status
-    ):
-        raise NotFound(f"no milestone {milestone_id}", details={"milestone": milestone_id})
-    return milestone
+    return _part_of_visible_roadmap(actor, Milestone.objects.all(), milestone_id, "milestone")
 
 
 def priority_get(*, actor: Any, priority_id: int) -> Priority:
     """A priority of a roadmap the actor may see (``NotFound`` otherwise), with its themes."""
-    priority = (
-        Priority.objects.select_related("roadmap__pathfinder__country")
-        .prefetch_related("themes")
-        .filter(pk=priority_id)
-        .first()
+    return _part_of_visible_roadmap(
+        actor, Priority.objects.prefetch_related("themes"), priority_id, "priority"
     )
-    if priority is None or not access.can_see_roadmap(
-        actor, iso3=priority.roadmap.pathfinder.country.iso3, status=priority.roadmap.status
-    ):
-        raise NotFound(f"no priority {priority_id}", details={"priority": priority_id})
-    return priority
 
 
 def report_actions(report: AnnualReport) -> list[Action]:

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -220,7 +219,9 @@ def resources_ingest(
         vocabulary = tagging_vocabulary()
         _set_facts(touched, lookups, replace=bool(changed))
         report.suggestions = _suggest(touched, vocabulary, lookups)
-        report.duplicates = _fingerprint_and_link(touched)
+        report.duplicates = _fingerprint_and_link(
+            [(resource, record.title, record.abstract, record.text) for record, resource in touched]
+        )
         _audit(new, changed, actor=actor, audit_source=audit_source, source=source)
         index_resources([resource.pk for _record, resource in touched])
     return report
@@ -417,27 +418,24 @@ def _suggest(
 def fingerprints_refresh(resources: Sequence[Resource]) -> int:
     """Recompute the duplicate fingerprints of edited resources (title, abstract or text
     changed) and link any new likely duplicate; returns the number of new links."""
-    touched = [
-        (
-            SimpleNamespace(
-                title=resource.title, abstract=resource.abstract, text=resource.full_text
-            ),
-            resource,
-        )
-        for resource in resources
-    ]
-    return _fingerprint_and_link(touched)  # type: ignore[arg-type]
+    return _fingerprint_and_link(
+        [
+            (resource, resource.title, resource.abstract, resource.full_text)
+            for resource in resources
+        ]
+    )
 
 
-def _fingerprint_and_link(touched: Sequence[tuple[ResourceRecord, Resource]]) -> int:
-    ids = [resource.pk for _record, resource in touched]
+def _fingerprint_and_link(touched: Sequence[tuple[Resource, str, str, str]]) -> int:
+    """(resource, title, abstract, text) of each resource to fingerprint."""
+    ids = [resource.pk for resource, *_texts in touched]
     for chunk in _chunks(ids):
         ResourceBucket.objects.filter(resource_id__in=chunk).delete()
         ResourceFingerprint.objects.filter(resource_id__in=chunk).delete()
     prints: dict[int, duplicates.Fingerprint] = {}
-    for record, resource in touched:
-        body = f"{record.abstract}\n\n{record.text}" if record.abstract else record.text
-        prints[resource.pk] = duplicates.fingerprint(title=record.title, text=body)
+    for resource, title, abstract, text in touched:
+        body = f"{abstract}\n\n{text}" if abstract else text
+        prints[resource.pk] = duplicates.fingerprint(title=title, text=body)
     ResourceFingerprint.objects.bulk_create(
         [
             ResourceFingerprint(

@@ -235,19 +235,25 @@ ROADMAP_FIELDS = {"title": "Plan", "period_start": "2022", "period_end": "2026"}
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def test_a_focal_point_uploads_the_roadmap_document_and_visitors_download_it(client, focal_point):
-    roadmap = factories.roadmap("FRA")
-    client.force_login(focal_point)
-
-    response = client.post(
+def upload_document(client, roadmap, name="plan.pdf", content=PDF, **fields):
+    """Post the roadmap form (version 1, adopted unless said) with a document file."""
+    return client.post(
         f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
         {
             **ROADMAP_FIELDS,
             "status": "adopted",
             "lock_version": "1",
-            "document": SimpleUploadedFile("../Plan national.pdf", PDF),
+            **fields,
+            "document": SimpleUploadedFile(name, content),
         },
     )
+
+
+def test_a_focal_point_uploads_the_roadmap_document_and_visitors_download_it(client, focal_point):
+    roadmap = factories.roadmap("FRA")
+    client.force_login(focal_point)
+
+    response = upload_document(client, roadmap, name="../Plan national.pdf")
 
     assert response.status_code == 302
     roadmap.refresh_from_db()
@@ -270,16 +276,7 @@ def test_a_document_whose_content_lies_about_its_type_is_refused_and_nothing_cha
     roadmap = factories.roadmap("FRA")
     client.force_login(focal_point)
 
-    response = client.post(
-        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
-        {
-            **ROADMAP_FIELDS,
-            "title": "Renamed",
-            "status": "adopted",
-            "lock_version": "1",
-            "document": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 a program"),
-        },
-    )
+    response = upload_document(client, roadmap, content=b"MZ\x90\x00 a program", title="Renamed")
 
     assert response.status_code == 400
     assert "this is not a .pdf file" in text_of(response)
@@ -291,15 +288,7 @@ def test_a_document_whose_content_lies_about_its_type_is_refused_and_nothing_cha
 def test_a_draft_roadmap_document_is_not_reachable_by_the_public(client, focal_point):
     roadmap = factories.roadmap("FRA", status=Roadmap.Status.DRAFT)
     client.force_login(focal_point)
-    client.post(
-        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
-        {
-            **ROADMAP_FIELDS,
-            "status": "draft",
-            "lock_version": "1",
-            "document": SimpleUploadedFile("plan.pdf", PDF),
-        },
-    )
+    upload_document(client, roadmap, status="draft")
     address = f"/en/pathfinders/roadmaps/{roadmap.pk}/document/"
     assert client.get(address).status_code == 200
     client.logout()
@@ -578,15 +567,7 @@ def test_the_roadmap_api_gives_the_document_file_address(client, focal_point):
     roadmap = factories.roadmap("FRA")
     assert client.get("/api/v1/pathfinders/FRA/roadmap").json()["document_file"] is None
     client.force_login(focal_point)
-    client.post(
-        f"/en/pathfinders/roadmaps/{roadmap.pk}/edit/",
-        {
-            **ROADMAP_FIELDS,
-            "status": "adopted",
-            "lock_version": "1",
-            "document": SimpleUploadedFile("plan.pdf", PDF),
-        },
-    )
+    upload_document(client, roadmap)
     address = client.get("/api/v1/pathfinders/FRA/roadmap").json()["document_file"]
     assert address.endswith(f"/pathfinders/roadmaps/{roadmap.pk}/document/")
     assert client.get(address).status_code == 200
