@@ -16,7 +16,7 @@ help:
 	@echo "make test-browser  run the real-browser tests (Playwright + Debian chromium)"
 	@echo "make test-replica  reads on a streaming replica, writes on the primary (two PostgreSQL 15 clusters)"
 	@echo "make fuzz          fuzz the API with schemathesis (FUZZ_EXAMPLES=100 per operation; CI runs 5)"
-	@echo "make load          50 users for 5 minutes on the full data (locust) -> benchmarks/load.md"
+	@echo "make load          50 users for 5 minutes on the full data (locust; wrk) -> benchmarks/load.md"
 	@echo "make crash-test    kill -9 at 20 points of a 200,000-row import and a harvest, SQLite and PostgreSQL -> benchmarks/crash.md"
 	@echo "make lint | typecheck | check | bench | makemessages | lock"
 	@echo "make audit         pip-audit of requirements.lock (needs the PyPI JSON API or OSV)"

@@ -1,15 +1,17 @@
-"""`make load`: the platform under load on loopback, with locust, on the full bundled data.
+"""`make load`: the platform under load on loopback, with locust and wrk, on the full bundled data.
 
 1. A fresh SQLite database in a temporary folder, set up with the bundled data (the document
    corpus too, unless --no-corpus), served by gunicorn (`sdg87 serve`) with the bench settings
    (config/settings/bench.py: the platform plus a plain Django reference endpoint).
 2. The realistic mix of benchmarks/load/locustfile.py (visitors and API clients) for
    --duration with --users concurrent users.
-3. Two saturation phases of --saturation seconds each, same users, no think time: the series
-   API, then the same rows through the plain Django reference view; their throughputs compared.
-   Both rotate over the same list: every indicator x country pair with observations in the
-   database (written to a JSON file that the locustfile reads, ``LOAD_SERIES_KEYS``), in
-   random order, so that neither measures one hot key.
+3. Two saturation phases of --saturation seconds each, with wrk (a C load generator, so that
+   the client takes little of the CPU it shares with the server) holding --users connections
+   busy, no think time: the series API, then the same rows through the plain Django reference
+   view; their throughputs compared. Both rotate over the same list: every indicator x country
+   pair with observations in the database (also written to a JSON file that the locustfile
+   reads, ``LOAD_SERIES_KEYS``), in random order (benchmarks/load/saturate.lua), so that
+   neither measures one hot key.
 4. A report in Markdown (--out, default benchmarks/load.md) with the command, the machine, the
    per-request statistics and the targets of issue 7 (0 errors, page p95 <= 300 ms, search API
    p95 <= 50 ms, series API >= 2x the reference), each marked met or not met.
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCUSTFILE = ROOT / "benchmarks" / "load" / "locustfile.py"
+WRK_SCRIPT = ROOT / "benchmarks" / "load" / "saturate.lua"
+SERIES_PATH = "/api/v1/indicators/{indicator}/observations?country={country}&page_size=1000"
+REFERENCE_PATH = "/bench/reference/observations?indicator={indicator}&country={country}"
 
 
 def free_port() -> int:
@@ -81,6 +87,56 @@ def series_keys(database: Path, destination: Path) -> int:
         ).fetchall()
     destination.write_text(json.dumps([list(pair) for pair in pairs]), encoding="utf-8")
     return len(pairs)
+
+
+def saturation_paths(keys: Path, template: str, destination: Path) -> Path:
+    """One request path per indicator x country pair of ``keys`` (the JSON that
+    ``series_keys`` writes), for wrk."""
+    pairs = json.loads(keys.read_text(encoding="utf-8"))
+    destination.write_text(
+        "".join(
+            template.format(
+                indicator=urllib.parse.quote(str(indicator), safe=""),
+                country=urllib.parse.quote(str(country), safe=""),
+            )
+            + "\n"
+            for indicator, country in pairs
+        ),
+        encoding="utf-8",
+    )
+    return destination
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    """The measures of benchmarks/load/saturate.lua's JSON line: requests per second, errors
+    (connection, read, write, timeout, and answers other than 2xx/3xx) and latencies in ms."""
+    line = next((line for line in output.splitlines() if line.startswith("SATURATION ")), None)
+    if line is None:
+        raise SystemExit(f"load: wrk printed no result:\n{output[-2000:]}")
+    data = json.loads(line.removeprefix("SATURATION "))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "requests": data["requests"],
+        "rps": data["requests"] / seconds if seconds else 0.0,
+        "errors": sum(data[key] for key in ("connect", "read", "write", "status", "timeout")),
+        "p50": data["p50_us"] / 1000,
+        "p95": data["p95_us"] / 1000,
+        "p99": data["p99_us"] / 1000,
+    }
+
+
+def wrk(host: str, paths: Path, connections: int, seconds: int) -> dict[str, float]:
+    """wrk with ``connections`` busy connections for ``seconds`` over the paths in ``paths``."""
+    program = shutil.which("wrk")
+    if program is None:
+        raise SystemExit("load: wrk is needed for the saturation phases (apt-get install wrk)")
+    threads = max(1, min(os.cpu_count() or 1, connections))
+    command = [program, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["-s", str(WRK_SCRIPT), host, "--", str(paths)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"load: wrk failed:\n{result.stderr[-2000:]}")
+    return parse_wrk(result.stdout)
 
 
 def locust(
@@ -138,6 +194,8 @@ def main() -> int:
         "must mount the reference view too, e.g. by importing it)",
     )
     args = parser.parse_args()
+    if shutil.which("wrk") is None:  # before minutes of set-up and mix
+        raise SystemExit("load: wrk is needed for the saturation phases (apt-get install wrk)")
 
     work = Path(tempfile.mkdtemp(prefix="sdg87-load."))
     database = work / "load.sqlite3"
@@ -180,13 +238,20 @@ def main() -> int:
         sys.stderr.write(f"load: mix, {args.users} users for {args.duration} s…\n")
         mix = locust(host, args.users, args.duration, ["Visitor", "ApiClient"], work / "mix", env)
         sys.stderr.write(
-            f"load: saturation, series API then reference, {args.saturation} s each…\n"
+            f"load: saturation with wrk, series API then reference, {args.saturation} s each…\n"
         )
-        series = locust(
-            host, args.users, args.saturation, ["SeriesSaturation"], work / "series", env
+        keys = Path(env["LOAD_SERIES_KEYS"])
+        series = wrk(
+            host,
+            saturation_paths(keys, SERIES_PATH, work / "series_paths.txt"),
+            args.users,
+            args.saturation,
         )
-        reference = locust(
-            host, args.users, args.saturation, ["ReferenceSaturation"], work / "reference", env
+        reference = wrk(
+            host,
+            saturation_paths(keys, REFERENCE_PATH, work / "reference_paths.txt"),
+            args.users,
+            args.saturation,
         )
     finally:
         if server is not None:
@@ -198,13 +263,8 @@ def main() -> int:
     rows = [row for row in mix if row["Name"] != "Aggregated"]
     total = next(row for row in mix if row["Name"] == "Aggregated")
     errors = int(number(total, "Failure Count"))
-    series_rps = number(next(r for r in series if r["Name"] == "api: series"), "Requests/s")
-    reference_rps = number(
-        next(r for r in reference if r["Name"] == "reference: series"), "Requests/s"
-    )
-    series_errors = sum(
-        int(number(r, "Failure Count")) for r in series + reference if r["Name"] == "Aggregated"
-    )
+    series_rps, reference_rps = series["rps"], reference["rps"]
+    series_errors = int(series["errors"] + reference["errors"])
     page_p95 = max((number(r, "95%") for r in rows if r["Name"].startswith("page:")), default=0)
     search = next((r for r in rows if r["Name"] == "api: search"), None)
     search_p95 = number(search, "95%") if search else 0.0
@@ -220,7 +280,8 @@ def main() -> int:
         f"Command: `make load` (`{' '.join(['python', 'scripts/load.py', *sys.argv[1:]])}`), "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node() or 'this machine'} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}), SQLite, gunicorn "
-        f"({args.workers or 'default'} workers), locust on the same machine over loopback. "
+        f"({args.workers or 'default'} workers), locust (the mix) and wrk (saturation) on the "
+        "same machine over loopback. "
         f"Data: the bundled data{' without the document corpus' if args.no_corpus else ''} "
         + (
             f"(a copy of the set-up database {args.database.name}, {setup_seconds:.0f} s)."
@@ -243,10 +304,22 @@ def main() -> int:
         )
     lines += [
         "",
-        f"Saturation ({args.users} users, no think time, {args.saturation} s each, the same "
-        f"{pairs} indicator × country pairs in random order for both, every row of a pair in "
-        "one response): series API "
-        f"{series_rps:.1f} req/s, plain Django reference view {reference_rps:.1f} req/s, "
+        f"Saturation (wrk, {args.users} connections, no think time, {args.saturation} s each, "
+        f"the same {pairs} indicator × country pairs in random order for both, every row of a "
+        "pair in one response; benchmarks/load/saturate.lua):",
+        "",
+        "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {int(phase['requests']):,} | {int(phase['errors'])} | "
+            f"{phase['rps']:.1f} | {phase['p50']:.1f} | {phase['p95']:.1f} | {phase['p99']:.1f} |"
+            for name, phase in (
+                ("series API", series),
+                ("plain Django reference view", reference),
+            )
+        ),
+        "",
+        f"Series API {series_rps:.1f} req/s against the reference's {reference_rps:.1f}: "
         f"ratio {ratio:.2f}.",
         "",
         "| target (issue 7) | measured | verdict |",

@@ -1,16 +1,12 @@
 """The load mix of `make load` (scripts/load.py): visitors reading pages and API clients.
 
 Request names group the statistics: ``page: …`` for HTML pages, ``api: search`` for the
-library search API, ``api: series`` for an indicator's observations of one country, and
-``reference: series`` for the same data through a plain Django view (config/urls_bench.py)
-that the saturation phases compare with.
+library search API and ``api: series`` for an indicator's observations of one country.
 
-The series requests rotate over many indicator x country pairs with data, the same list for
-the API and the reference view: ``LOAD_SERIES_KEYS`` names a JSON file of ``[indicator,
-iso3]`` pairs (scripts/load.py writes every pair of the loaded database there); without it,
-a small built-in list. The saturation users are ``FastHttpUser`` (geventhttpclient): the load
-generator shares the machine with the server, and a lighter client leaves the CPU to the
-server whose throughput is measured (both endpoints are measured with the same client).
+The series requests rotate over many indicator x country pairs with data: ``LOAD_SERIES_KEYS``
+names a JSON file of ``[indicator, iso3]`` pairs (scripts/load.py writes every pair of the
+loaded database there); without it, a small built-in list. The saturation phases, which compare
+the series API with a plain Django view, use wrk over the same pairs (saturate.lua).
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ import json
 import os
 import random
 
-from locust import FastHttpUser, HttpUser, between, constant, task
+from locust import HttpUser, between, task
 
 COUNTRIES = ["KEN", "BRA", "IND", "NPL", "KGZ", "RWA", "NAM", "GBR", "FRA", "MEX", "NGA", "PHL"]
 QUERIES = [
@@ -124,33 +120,3 @@ class ApiClient(HttpUser):
     @task(1)
     def pathfinders(self) -> None:
         self.client.get("/api/v1/pathfinders", name="api: pathfinders")
-
-
-class SeriesSaturation(FastHttpUser):
-    """Saturation phase: the series API as fast as it answers (selected with --class-picker
-    off and the class name on the command line)."""
-
-    wait_time = constant(0)
-
-    @task
-    def series(self) -> None:
-        indicator, country = random.choice(SERIES_KEYS)
-        self.client.get(  # every row of the pair in one page, as the reference view answers
-            f"/api/v1/indicators/{indicator}/observations?country={country}&page_size=1000",
-            name="api: series",
-        )
-
-
-class ReferenceSaturation(FastHttpUser):
-    """Saturation phase: the same rows through the plain Django reference view, over the same
-    indicator x country pairs."""
-
-    wait_time = constant(0)
-
-    @task
-    def series(self) -> None:
-        indicator, country = random.choice(SERIES_KEYS)
-        self.client.get(
-            f"/bench/reference/observations?indicator={indicator}&country={country}",
-            name="reference: series",
-        )

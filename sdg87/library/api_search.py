@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from sdg87.accounts.auth import request_actor
 from sdg87.core.errors import InvalidInput, NotFound
@@ -52,7 +53,9 @@ class ResourceSearchQuery(Schema):
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
-class ResourceHitOut(Schema):
+# The answer's schemas are plain pydantic models: the answer is built from dicts, which need
+# none of ninja's attribute resolution (``Schema``), and validating it stays in pydantic-core.
+class ResourceHitOut(BaseModel):
     id: int
     title: str
     language: str = Field(description="ISO 639-1")
@@ -65,20 +68,20 @@ class ResourceHitOut(Schema):
     url: str
 
 
-class FacetValueOut(Schema):
+class FacetValueOut(BaseModel):
     value: str
     label: str
     count: int
 
 
-class QueryInfoOut(Schema):
+class QueryInfoOut(BaseModel):
     text: str = Field(description="The query as searched (cleaned, at most 500 characters)")
     languages: list[str] = Field(description="The query's language(s), given or guessed")
     corrections: dict[str, str] = Field(description="Misspelt words and the term searched")
     relaxed: bool = Field(description="No resource had every word: any word was enough")
 
 
-class ResourceSearchOut(Schema):
+class ResourceSearchOut(BaseModel):
     count: int
     page: int
     page_size: int

@@ -33,7 +33,7 @@ from sdg87.library.search.documents import documents_for
 from sdg87.library.search.expansion import ExpansionTable, default_table
 from sdg87.library.search.facets import FacetValue, facet_counts
 from sdg87.library.search.query import QueryPlan, parse_query, plan_query
-from sdg87.library.search.snippets import MAX_SCANNED_CHARS, snippet
+from sdg87.library.search.snippets import HEAD_CHARS, MAX_SCANNED_CHARS, snippet
 
 __all__ = [
     "FacetValue",
@@ -240,7 +240,8 @@ HIT_FIELDS = ("id", "title", "language", "year", "type", "organisation", "url", 
 
 
 def _hit_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]]]:
-    """The hits' fields (the text cut to what snippets scan) and countries: two flat queries."""
+    """The hits' fields (the start of the text, ``HEAD_CHARS``) and countries: two flat
+    queries. ``cut`` tells whether there is more text."""
     from sdg87.countries.models import Country
 
     marks = ", ".join(["%s"] * len(ids))
@@ -250,9 +251,14 @@ def _hit_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list
         cursor.execute(
             f"SELECT {columns}, substr(full_text, 1, %s) FROM {Resource._meta.db_table} "  # noqa: S608
             f"WHERE id IN ({marks})",
-            [MAX_SCANNED_CHARS + 1000, *ids],
+            [HEAD_CHARS + 1, *ids],
         )
-        by_id = {row[0]: dict(zip((*HIT_FIELDS, "text"), row, strict=True)) for row in cursor}
+        by_id = {}
+        for row in cursor:
+            fields = dict(zip((*HIT_FIELDS, "text"), row, strict=True))
+            text = fields["text"] or ""
+            fields["text"], fields["cut"] = text[:HEAD_CHARS], len(text) > HEAD_CHARS
+            by_id[row[0]] = fields
         cursor.execute(
             f"SELECT rc.resource_id, c.iso3 FROM {through} rc "  # noqa: S608
             f"JOIN {Country._meta.db_table} c ON c.id = rc.country_id "
@@ -265,17 +271,46 @@ def _hit_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list
     return by_id, countries
 
 
+def _longer_texts(ids: list[int]) -> dict[int, str]:
+    """As much of the hits' texts as snippets ever scan: one query, for the few hits whose
+    snippet needs more than their first ``HEAD_CHARS``."""
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, substr(full_text, 1, %s) FROM {Resource._meta.db_table} "  # noqa: S608
+            f"WHERE id IN ({marks})",
+            [MAX_SCANNED_CHARS + 1000, *ids],
+        )
+        return {pk: text or "" for pk, text in cursor}
+
+
 def _hits(ranked: Ranked, plan: QueryPlan) -> tuple[SearchHit, ...]:
     if not ranked.ids:
         return ()
     by_id, countries = _hit_rows(list(ranked.ids))
     terms, prefixes = plan.highlight_terms()
+
+    def hit_snippet(row: dict[str, Any], *, cut: bool) -> str | None:
+        return snippet(
+            [row["abstract"], row["text"]],
+            normalise_language(row["language"]),
+            terms,
+            prefixes,
+            concepts=len(plan.groups),
+            cut=cut,
+        )
+
+    snippets = {pk: hit_snippet(row, cut=row["cut"]) for pk, row in by_id.items()}
+    longer = _longer_texts([pk for pk, found in snippets.items() if found is None])
+    for pk, text in longer.items():
+        snippets[pk] = hit_snippet(by_id[pk] | {"text": text}, cut=False)
     hits = []
     for pk in ranked.ids:
         row = by_id.get(pk)
         if row is None:
             continue
-        language = normalise_language(row["language"])
         hits.append(
             SearchHit(
                 id=pk,
@@ -285,13 +320,7 @@ def _hits(ranked: Ranked, plan: QueryPlan) -> tuple[SearchHit, ...]:
                 type=row["type"],
                 countries=tuple(sorted(countries[pk])),
                 score=round(ranked.scores.get(pk, 0.0), 6),
-                snippet=snippet(
-                    [row["abstract"], row["text"] or ""],
-                    language,
-                    terms,
-                    prefixes,
-                    concepts=len(plan.groups),
-                ),
+                snippet=snippets.get(pk) or "",
                 organisation=row["organisation"],
                 url=row["url"],
             )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from sdg87.library.search.analysis import fold, normalise_language, stem_words_each
@@ -19,6 +20,9 @@ from sdg87.library.search.analysis import fold, normalise_language, stem_words_e
 SNIPPET_CHARS = 240
 MAX_SCANNED_CHARS = 400_000
 SCAN_STEPS = (6_000, 30_000, MAX_SCANNED_CHARS)  # scan further only if too little matched
+# What a search reads of each hit's text at first (the first scan step, and room for the
+# passage around a match near its end): the rest only for the hits that need it.
+HEAD_CHARS = SCAN_STEPS[0] + 1_000
 MAX_WINDOW_SPANS = 200
 ELLIPSIS = "…"
 
@@ -84,17 +88,24 @@ def matched_spans(
 
 
 def _window(spans: list[tuple[int, int]], text: str, width: int) -> tuple[int, int]:
-    """The passage of about ``width`` characters holding the most distinct matched words."""
-    best_start, best_score = spans[0][0], -1
+    """The passage of about ``width`` characters holding the most distinct matched words
+    (the first such passage): one pass of a sliding window over the spans, in order."""
     spans = spans[:MAX_WINDOW_SPANS]
+    words = [text[start:end].casefold() for start, end in spans]
+    in_window: Counter[str] = Counter()
+    best_start, best_score, last = spans[0][0], -1, 0
     for index, (start, _end) in enumerate(spans):
-        seen = set()
-        for other_start, other_end in spans[index:]:
-            if other_end - start > width:
-                break
-            seen.add(text[other_start:other_end].casefold())
-        if len(seen) > best_score:
-            best_start, best_score = start, len(seen)
+        while last < len(spans) and spans[last][1] - start <= width:
+            in_window[words[last]] += 1
+            last += 1
+        if len(in_window) > best_score:
+            best_start, best_score = start, len(in_window)
+        if last > index:  # the span leaves the window
+            in_window[words[index]] -= 1
+            if not in_window[words[index]]:
+                del in_window[words[index]]
+        else:
+            last = index + 1
     start = max(0, best_start - width // 4)
     return start, min(len(text), start + width)
 
@@ -124,34 +135,46 @@ def render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str
 
 
 def snippet(
-    texts: Iterable[str],
+    texts: Sequence[str],
     language: str,
     terms: frozenset[str],
     prefixes: tuple[str, ...] = (),
     width: int = SNIPPET_CHARS,
     concepts: int | None = None,
-) -> str:
+    *,
+    cut: bool = False,
+) -> str | None:
     """An HTML snippet from the first of ``texts`` with a match, else the start of the first text.
 
     ``texts`` are tried in order (abstract, then full text); whitespace is collapsed. The
     text is scanned further only while fewer than 3 distinct words matched — or fewer than
     ``concepts``, the number of things the query asks for (a query for one country cannot
     match 3 distinct words however far a long report is scanned).
+
+    With ``cut``, the last of ``texts`` is only the start of the document's text (a search
+    reads ``HEAD_CHARS`` of it for every hit): None when the scan would reach its end, so that
+    the caller reads the whole text and asks again. The snippet is the same either way.
     """
-    candidates = [text for text in texts if text and text.strip()]
     wanted = min(3, len(terms) + len(prefixes), concepts or 3)
-    for text in candidates:
+    last = len(texts) - 1
+    first: str | None = None
+    for index, text in enumerate(texts):
+        if not text or not text.strip():
+            continue
+        first = text if first is None else first
         for limit in SCAN_STEPS:
+            if cut and index == last and limit >= len(text):
+                return None  # the scan would reach the end of what was read
             spans = matched_spans(text, language, terms, prefixes, limit)
-            if len({text[a:b].casefold() for a, b in spans}) >= wanted or limit >= len(text):
+            if limit >= len(text) or len({text[a:b].casefold() for a, b in spans}) >= wanted:
                 break
         if spans:
             start, end = _window(spans, text, width)
             start, end = _expand_to_words(text, start, end)
             return render(text, spans, start, end)
-    if not candidates:
+    if first is None:
         return ""
-    text = " ".join(candidates[0][: width * 4].split())
+    text = " ".join(first[: width * 4].split())
     end = min(len(text), width)
     if end < len(text):
         end = text.rfind(" ", 0, end) if " " in text[:end] else end

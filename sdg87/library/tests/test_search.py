@@ -380,3 +380,15 @@ def test_pages_are_consistent_across_title_and_text_matches():
     assert {page.count for page in pages} == {6}
     assert len(set(seen)) == 6
     assert all(title.startswith("Cocoa") for title in seen[:3])
+
+
+def test_a_snippet_shows_a_match_far_down_a_long_text():
+    # Hits are read HEAD_CHARS at a time; a match further down is read in one more query.
+    filler = "The report describes general conditions of work in the region. " * 2_000
+    resource(title="Annual report", text=filler + "Children harvest cocoa on family farms.")
+    resource(title="Cocoa short note", text="Cocoa farms employ children.")
+    result = resource_search(query="cocoa", language="en")
+    snippets = {hit.title: hit.snippet for hit in result.hits}
+    assert "<mark>cocoa</mark>" in snippets["Annual report"]
+    assert snippets["Annual report"].startswith("…")
+    assert "<mark>Cocoa</mark>" in snippets["Cocoa short note"]

@@ -16,7 +16,7 @@ from sdg87.library.search.query import (
     to_fts5,
     to_tsquery,
 )
-from sdg87.library.search.snippets import snippet
+from sdg87.library.search.snippets import HEAD_CHARS, SCAN_STEPS, snippet
 from sdg87.library.tests.test_search import HOSTILE_QUERIES
 
 TABLE = build_table(
@@ -98,6 +98,25 @@ def test_snippets_show_the_passage_with_the_matches():
     assert "<mark>Ghana</mark>" in html
     assert html.startswith("…")
     assert len(re.sub(r"</?mark>", "", html)) < 400
+
+
+@pytest.mark.parametrize("position", [100, 5_500, 6_500, 20_000, 100_000])
+def test_a_snippet_from_the_start_of_a_text_is_the_snippet_of_the_whole_text(position):
+    # A search reads HEAD_CHARS of each hit's text; the snippet is None when more is needed.
+    text = ("Filler words here. " * 10_000)[:position] + " Children pick cocoa in Ghana. "
+    text += "Annex. " * 3_000
+    terms = frozenset({"cocoa", "ghana"})
+    whole = snippet(["", text], "en", terms)
+    assert "<mark>cocoa</mark>" in whole
+    start = snippet(["", text[:HEAD_CHARS]], "en", terms, cut=True)
+    if position + 40 < SCAN_STEPS[0]:
+        assert start == whole
+    else:
+        assert start is None
+
+
+def test_a_short_text_read_whole_is_never_asked_for_again():
+    assert snippet(["", "Cocoa farms."], "en", frozenset({"cocoa"}), cut=False) is not None
 
 
 def test_a_document_without_matches_shows_its_beginning():
