@@ -526,10 +526,11 @@ def run_worker(engine: str, documents: int, repeat: int) -> dict[str, Any]:
 NOTES = """## What shapes these figures
 
 * Both databases rank in three tiers: documents whose title matches the whole query, then
-  those whose *head* (title, abstract and the first 100 terms of the body) matches it, then
+  those whose *head* (title, abstract and the first 50 terms of the body) matches it, then
   the others. Each tier is ranked on its own (FTS5: bm25 on the title table, the head table,
-  the whole documents; PostgreSQL: ts_rank_cd on `rank_vector`, the tiers being found with
-  the GIN indexes of `title_vector`, `head_vector` and `vector`), and a page that fills up
+  the whole documents; PostgreSQL: ts_rank_cd on `rank_vector`, on `head_vector` for the
+  head tier, the tiers being found with the GIN indexes of `title_vector`, `head_vector`
+  and `vector`), and a page that fills up
   within a tier never ranks the later tiers: they are only counted (an exact count, without
   ranking). The tiers partition the matches, so counts and pages stay exact and consistent.
 * PostgreSQL plans a search's queries without sequential scans (`SET LOCAL

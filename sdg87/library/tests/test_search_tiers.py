@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from sdg87.library.models import Resource
@@ -150,3 +152,40 @@ def test_a_search_leaves_the_connection_settings_as_they_were():
         assert resource_search(query="cocoa").count == 1
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
+
+
+def _stored_heads() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM library_search_head")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM library_search_document WHERE head_vector <> ''::tsvector"
+            )
+        return int(cursor.fetchone()[0])
+
+
+def test_the_migration_rebuilds_every_head_from_the_index():
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("sdg87.library.migrations.0005_shorter_search_head")
+    assert migration.HEAD_TERMS == HEAD_TERMS
+    _three_tiers()
+    with connection.cursor() as cursor:  # heads lost (or written with another length)
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM library_search_head")
+        else:
+            cursor.execute("UPDATE library_search_document SET head_vector = ''::tsvector")
+    assert _stored_heads() == 0
+
+    # The function reads only the editor's connection (a real editor cannot open inside the
+    # test's transaction on SQLite).
+    migration._rebuild_heads(None, SimpleNamespace(connection=connection))
+
+    assert _stored_heads() == 9
+    kinds = [title.split()[0] for title in titles(resource_search(query="cocoa", page_size=20))]
+    assert kinds == ["Cocoa"] * 3 + ["Head"] * 3 + ["Tail"] * 3

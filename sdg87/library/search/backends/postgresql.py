@@ -45,7 +45,7 @@ NORMALISATION = 1  # rank / (1 + log(document length))
 
 
 RANKED_BODY_TERMS = 400
-HEAD_TERMS = 100  # the head: title, abstract and the body's first terms (second tier)
+HEAD_TERMS = 50  # the head: title, abstract and the body's first terms (second tier)
 TITLE_TIER = 1000.0  # added to the score of documents whose title matches the whole query
 HEAD_TIER = 500.0  # added to the score of the others whose head matches the whole query
 
@@ -58,8 +58,8 @@ def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
     )
 
 
-def _rank(query_parameter: str) -> str:
-    return f"ts_rank_cd({WEIGHTS}, rank_vector, {query_parameter}, {NORMALISATION})"
+def _rank(query_parameter: str, vector: str = "rank_vector") -> str:
+    return f"ts_rank_cd({WEIGHTS}, {vector}, {query_parameter}, {NORMALISATION})"
 
 
 class PostgresBackend:
@@ -193,15 +193,20 @@ class PostgresBackend:
     def search(
         self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
     ) -> Ranked:
-        """Relevance: documents whose title matches the whole query first, then the others
-        (as the SQLite backend does); a page within the first tier never ranks the others."""
+        """Relevance in tiers, as the SQLite backend does: documents whose title matches the
+        whole query, then those whose head does (ranked on the head), then the others; a page
+        that fills up within a tier never ranks the later ones."""
         where, params = self._where(plan, filters)
         query_text = to_tsquery(plan)
         originals = to_tsquery(plan.originals_only()) if plan.has_expansions else ""
         rank_params: list[Any] = [query_text]
         rank = _rank("%s::tsquery")
+        # The head tier ranks on the head (as SQLite's bm25 on its head table): a vector a
+        # fraction of ``rank_vector``'s size, read for each of the tier's matches.
+        head_rank = _rank("%s::tsquery", "head_vector")
         if originals:
             rank += " + " + _rank("%s::tsquery")
+            head_rank += " + " + _rank("%s::tsquery", "head_vector")
             rank_params.append(originals)
         with self.connection.cursor() as cursor:
             if sort == "date":
@@ -224,24 +229,25 @@ class PostgresBackend:
                 (where, params) if plan.excluded else self._where(plan, filters, text_match=False)
             )
             tiers = (
-                (tiers_where, tiers_params, in_title, [query_text], TITLE_TIER),
+                (tiers_where, tiers_params, in_title, [query_text], rank, TITLE_TIER),
                 (
                     tiers_where,
                     tiers_params,
                     f"{in_head} AND NOT {in_title}",
                     [query_text, query_text],
+                    head_rank,
                     HEAD_TIER,
                 ),
-                (where, params, f"NOT {in_head}", [query_text], 0.0),
+                (where, params, f"NOT {in_head}", [query_text], rank, 0.0),
             )
             rows: list[tuple[int, float]] = []
             counted, skip = 0, offset
-            for tier_where, tier_params, condition, condition_params, bonus in tiers:
+            for tier_where, tier_params, condition, condition_params, tier_rank, bonus in tiers:
                 wanted = limit - len(rows)
                 if not wanted:
                     return _ranked(rows, self._count(cursor, where, params))
                 cursor.execute(
-                    f"SELECT resource_id, {rank} AS score, count(*) OVER () "  # noqa: S608
+                    f"SELECT resource_id, {tier_rank} AS score, count(*) OVER () "  # noqa: S608
                     f"FROM {TABLE} WHERE {tier_where} AND {condition} "
                     "ORDER BY score DESC, resource_id LIMIT %s OFFSET %s",
                     [*rank_params, *tier_params, *condition_params, wanted, skip],
