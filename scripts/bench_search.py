@@ -533,6 +533,11 @@ NOTES = """## What shapes these figures
   and `vector`), and a page that fills up
   within a tier never ranks the later tiers: they are only counted (an exact count, without
   ranking). The tiers partition the matches, so counts and pages stay exact and consistent.
+* On SQLite, a title or head tier with at most 400 matches is ranked in Python with FTS5's
+  bm25 formula (`sdg87/library/search/scoring.py`), the document frequencies coming from the
+  index vocabulary: FTS5's own `bm25()` first reads the whole posting list of every phrase of
+  the query to count its documents, which costs milliseconds for words found in most
+  documents ("worst forms of child labour convention") however few rows match.
 * PostgreSQL plans a search's queries without sequential scans (`SET LOCAL
   enable_seqscan = off`): for broad queries the planner would otherwise scan the table and
   decompress every row's `vector` to test it, where the GIN bitmap needs no such recheck.

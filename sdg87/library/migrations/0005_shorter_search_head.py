@@ -28,6 +28,11 @@ def _rebuild_heads(apps, schema_editor):
                         for pk, title, abstract, body, tags in rows
                     ],
                 )
+            # One b-tree again, as after a bulk load (queries on a table rewritten row by row
+            # read many segments until FTS5's automatic merges catch up).
+            writer.execute(
+                "INSERT INTO library_search_head (library_search_head) VALUES ('optimize')"
+            )
         return
     if connection.vendor != "postgresql":
         return

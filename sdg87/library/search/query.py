@@ -187,6 +187,8 @@ class QueryPlan:
     match_any: bool = False
     corrections: Mapping[str, str] = field(default_factory=dict)
     documents: int = 0  # documents in the index when planned (0: unknown)
+    # Documents holding each index term of the groups, as read when planned (for ranking).
+    frequencies: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -375,7 +377,9 @@ def _terms_to_match(alternative: Alternative) -> tuple[str, ...]:
     return alternative.terms[:-1] if alternative.prefix else alternative.terms
 
 
-def _prune(groups: list[Group], vocabulary: Vocabulary) -> tuple[tuple[Group, ...], int]:
+def _prune(
+    groups: list[Group], vocabulary: Vocabulary
+) -> tuple[tuple[Group, ...], int, Mapping[str, int]]:
     """The groups worth sending to the database.
 
     * Alternatives with a term no indexed document has cannot match: left out (most
@@ -385,12 +389,14 @@ def _prune(groups: list[Group], vocabulary: Vocabulary) -> tuple[tuple[Group, ..
       library about child labour — narrow nothing and weigh nothing in BM25 (whose idf is
       zero or less for such terms): when a rarer group remains they are left out, as
       Lucene's CommonTermsQuery does. This keeps queries fast on large libraries.
+
+    Also returns the number of indexed documents and each term's document frequency.
     """
     needed = {term for group in groups for a in group.alternatives for term in _terms_to_match(a)}
     frequencies = vocabulary.document_frequencies(needed | {DOCUMENT_COUNT_TERM})
     documents = frequencies.get(DOCUMENT_COUNT_TERM, 0)
     if not documents:
-        return tuple(groups), 0
+        return tuple(groups), 0, frequencies
 
     def frequency(alternative: Alternative) -> int:
         terms = _terms_to_match(alternative)
@@ -404,7 +410,7 @@ def _prune(groups: list[Group], vocabulary: Vocabulary) -> tuple[tuple[Group, ..
         originals = tuple(a for a in group.alternatives if a.original)
         pruned.append(Group(kept or originals, group.label))
     if documents < COMMON_MIN_DOCUMENTS:
-        return tuple(pruned), documents
+        return tuple(pruned), documents, frequencies
     common = [
         not any(a.exact for a in group.alternatives)
         and any(frequency(a) > COMMON_SHARE * documents for a in group.alternatives)
@@ -415,9 +421,10 @@ def _prune(groups: list[Group], vocabulary: Vocabulary) -> tuple[tuple[Group, ..
         for group, is_common in zip(pruned, common, strict=True)
     ]
     if not any(selective):
-        return tuple(pruned), documents
+        return tuple(pruned), documents, frequencies
     kept_groups = zip(pruned, common, strict=True)
-    return tuple(group for group, is_common in kept_groups if not is_common), documents
+    kept = tuple(group for group, is_common in kept_groups if not is_common)
+    return kept, documents, frequencies
 
 
 def plan_query(
@@ -506,10 +513,11 @@ def plan_query(
                 _dedupe(merged), f"{previous.label} | {new_groups[0].label}".strip()
             )
         groups.extend(new_groups)
-    pruned, documents = _prune(groups, vocabulary)
+    pruned, documents, frequencies = _prune(groups, vocabulary)
     return QueryPlan(
         groups=pruned,
         documents=documents,
+        frequencies={term: count for term, count in frequencies.items() if term},
         excluded=tuple(excluded),
         languages=languages,
         corrections=corrections,
@@ -539,20 +547,64 @@ def _fts5_alternative(alternative: Alternative) -> str:
 RARE_SHARE = 0.1
 
 
+def _repeat(alternative: Alternative, *, weigh_originals: bool, documents: int) -> int:
+    """How many times the FTS5 expression names an alternative.
+
+    FTS5's bm25 adds up the score of every phrase of the query: an original phrase written
+    twice counts twice as much as an expansion. (Not for frequent terms: each copy costs a
+    pass over their posting lists, and their idf is low anyway.)
+    """
+    rare = documents < COMMON_MIN_DOCUMENTS or alternative.frequency <= RARE_SHARE * documents
+    return 2 if weigh_originals and alternative.original and rare else 1
+
+
 def _fts5_group(group: Group, *, weigh_originals: bool, documents: int = 0) -> str:
     rendered: list[str] = []
     for alternative in group.alternatives:
         text = _fts5_alternative(alternative)
         if text:
-            # FTS5's bm25 adds up the score of every phrase of the query: an original phrase
-            # written twice counts twice as much as an expansion. (Not for frequent terms:
-            # each copy costs a pass over their posting lists, and their idf is low anyway.)
-            rare = (
-                documents < COMMON_MIN_DOCUMENTS or alternative.frequency <= RARE_SHARE * documents
-            )
-            repeat = 2 if weigh_originals and alternative.original and rare else 1
+            repeat = _repeat(alternative, weigh_originals=weigh_originals, documents=documents)
             rendered.extend([text] * repeat)
     return "(" + " OR ".join(rendered) + ")" if rendered else ""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of the FTS5 expression, as its bm25 scores it."""
+
+    terms: tuple[str, ...]  # consecutive index terms (one for a single word)
+    prefix: bool  # the last term stands for any index term that starts with it
+    documents: int  # documents that hold it, as far as the plan knows (0: unknown)
+    weight: int  # how many times the expression names it
+
+
+def fts5_phrases(plan: QueryPlan) -> tuple[Phrase, ...]:
+    """The phrases of ``to_fts5(plan)`` that can match (the excluded words' cannot), each
+    with its weight: what a bm25 computed outside FTS5 adds up (``scoring``)."""
+    weigh = plan.has_expansions
+    phrases: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+    for group in plan.groups:
+        for alternative in group.alternatives:
+            terms = _safe(alternative.terms)
+            if not terms:
+                continue
+            repeat = _repeat(alternative, weigh_originals=weigh, documents=plan.documents)
+            if alternative.exact or len(terms) == 1:
+                parts = [(terms, alternative.prefix)]
+            else:
+                parts = [((term,), False) for term in terms[:-1]]
+                parts.append(((terms[-1],), alternative.prefix))
+            for part in parts:
+                known = [
+                    plan.frequencies.get(term, 0) for term in part[0][: -1 if part[1] else None]
+                ]
+                documents = min(known) if known and all(known) else alternative.frequency
+                entry = phrases.setdefault(part, [0, documents])
+                entry[0] += repeat
+    return tuple(
+        Phrase(terms=terms, prefix=prefix, documents=documents, weight=weight)
+        for (terms, prefix), (weight, documents) in phrases.items()
+    )
 
 
 def to_fts5(plan: QueryPlan) -> str:

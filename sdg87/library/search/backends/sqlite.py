@@ -11,6 +11,10 @@ Two smaller FTS5 tables serve the first ranking tiers: ``library_search_title`` 
 tags) and ``library_search_head`` (the same columns as ``library_search``, the body cut to its
 first ``HEAD_TERMS`` terms). ``library_search_facet`` holds each resource's facet keys, counted
 over the matches by ``facet_counts_sql``. All are written and deleted with the main table.
+
+A title or head tier with at most ``SMALL_TIER`` matches is ranked in Python (``scoring``: the
+same bm25, with the vocabulary's document frequencies), because FTS5's ``bm25()`` begins by
+reading the whole posting list of each of the query's phrases.
 """
 
 from __future__ import annotations
@@ -32,19 +36,27 @@ from sdg87.library.search.backends.base import (
     update_vocabulary,
 )
 from sdg87.library.search.documents import PUBLISHED, UNPUBLISHED, IndexDocument, fts5_tag
-from sdg87.library.search.query import QueryPlan, to_fts5
+from sdg87.library.search.query import QueryPlan, fts5_phrases, to_fts5
+from sdg87.library.search.scoring import Scorer, averages
 
 TABLE = "library_search"
 TITLES = "library_search_title"  # the analysed titles: a small index for the title tier
 FACETS = "library_search_facet"  # (resource_id, facet key) rows: see ``facets``
 HEAD = "library_search_head"  # the same fields, the body cut to its first HEAD_TERMS terms
 HEAD_TERMS = 50  # as backends/postgresql.py
+WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # title, abstract, body, tags
+TITLE_WEIGHTS = (1.0, 0.0)  # title, tags
 RANK = "bm25(10.0, 4.0, 1.0, 0.0)"
 TITLE_RANK = "bm25(1.0, 0.0)"
 TITLE_TIER = 1000.0  # added to the score of documents whose title matches the whole query
 HEAD_TIER = 500.0  # added to the score of the others whose head matches the whole query
 # Relevance ranks in tiers, each table's matches less those of the previous table.
 TIERS = ((TITLES, TITLE_RANK, TITLE_TIER), (HEAD, RANK, HEAD_TIER), (TABLE, RANK, 0.0))
+# A title or head tier with at most this many matches is ranked in Python (``scoring``):
+# FTS5's bm25 would first read the whole posting list of each of the query's phrases.
+SMALL_TIER = 400
+COLUMNS = {TITLES: ("title", "tags"), HEAD: ("title", "abstract", "body", "tags")}
+COLUMN_WEIGHTS = {TITLES: TITLE_WEIGHTS, HEAD: WEIGHTS}
 
 
 class SqliteBackend:
@@ -235,6 +247,13 @@ class SqliteBackend:
                     # An excluded word may be further down than the title or the head.
                     excluded += f"AND rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
                     params.append(expression)
+                small = self._small_tier(cursor, plan, table, excluded, [expression, *params[2:]])
+                if small is not None:
+                    rows += [(pk, bonus + score) for pk, score in small[skip : skip + wanted]]
+                    tiers_counted += len(small)
+                    skip = max(0, skip - len(small))
+                    previous = table
+                    continue
                 cursor.execute(
                     f"SELECT rowid, -rank, count(*) OVER () FROM {table} "  # noqa: S608
                     f"WHERE {table} MATCH %s AND rank MATCH %s {excluded}"
@@ -264,6 +283,39 @@ class SqliteBackend:
                 [expression],
             )
             return self._ranked(rows, int(cursor.fetchone()[0]))
+
+    def _small_tier(
+        self, cursor: Any, plan: QueryPlan, table: str, conditions: str, params: list[Any]
+    ) -> list[tuple[int, float]] | None:
+        """A title or head tier of at most ``SMALL_TIER`` matches, ranked (best first) by
+        ``scoring.bm25``; None for a larger tier, or one FTS5 must rank itself."""
+        if table not in COLUMNS:
+            return None
+        columns = COLUMNS[table]
+        cursor.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s {conditions}LIMIT %s",  # noqa: S608
+            [*params, SMALL_TIER + 1],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if len(ids) > SMALL_TIER:
+            return None  # (only the row ids were read: a large tier costs little here)
+        if not ids:
+            return []
+        cursor.execute(
+            f"SELECT rowid, {', '.join(columns)} FROM {table} "  # noqa: S608
+            f"WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        found = cursor.fetchall()
+        cursor.execute(f"SELECT block FROM {table}_data WHERE id = 1")  # noqa: S608
+        record = cursor.fetchone()
+        statistics = averages(bytes(record[0]), len(columns)) if record else None
+        if statistics is None:
+            return None
+        score = Scorer(fts5_phrases(plan), COLUMN_WEIGHTS[table], statistics)
+        scored = [(int(row[0]), score(row[1:])) for row in found]
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored
 
     def _by_date(self, expression: str, offset: int, limit: int) -> Ranked:
         with self.connection.cursor() as cursor:
