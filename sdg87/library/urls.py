@@ -1,10 +1,11 @@
 from django.urls import path
 
-from sdg87.library import search_views, views, views_tasks
+from sdg87.library import feeds, search_views, views, views_tasks
 
 app_name = "library"
 urlpatterns = [
     path("", search_views.library_search, name="search"),
+    path("feed/", feeds.published_resources_feed, name="feed"),
     path("<int:resource_id>/", views.resource_detail, name="resource"),
     path("<int:resource_id>/edit/", views.resource_edit, name="resource-edit"),
     path("<int:resource_id>/action/", views.resource_action, name="resource-action"),

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from sdg87.pathfinders import feeds
 from sdg87.pathfinders.views import pages, reports, roadmaps
 
 ISO3 = r"(?P<iso3>[A-Za-z]{3})"
@@ -12,6 +13,7 @@ urlpatterns = [
     # Reports
     path("review/", reports.review_queue, name="review_queue"),
     path("my-reports/", reports.my_reports, name="my_reports"),
+    path("reports/feed/", feeds.published_reports_feed, name="reports_feed"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
     path("reports/<int:pk>/evidence/", reports.evidence_add, name="evidence_add"),

@@ -5,12 +5,12 @@ country / another), curator, admin. Objects: pathfinder annual reports (draft â†
 roadmaps (draft, adopted), library resources (draft, in review, published, withdrawn, withdrawn
 after publishing), partner organisations (applied, approved, rejected), a pledge and a research
 project. Paths: HTML pages, the JSON API, export files, search results and facets, OAI-PMH,
-the country profile PDF. (The platform serves no RSS/Atom feed: it only harvests them.)
+the country profile PDF and the Atom feeds (new resources, published annual reports).
 
-What is promised, for every cell: an object the actor may not see is absent from every list,
-search result, facet count, export, OAI answer and PDF; its detail URLs answer exactly as an id
-that does not exist does (same status, same body once the id itself is blanked out); its
-marker string never appears. Objects the actor may see are there.
+What is promised, for every cell: an object the actor may not see is absent from every
+list, search result, facet count, export, OAI answer, PDF and feed; its detail URLs answer
+exactly as an id that does not exist does (same status, same body once the id itself is
+blanked out); its marker string never appears. Objects the actor may see are there.
 
 The world is built once for the module (inside a transaction rolled back at the end); each
 test runs in a savepoint of it.
@@ -349,6 +349,14 @@ COLLECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("resource:published",),
     ),
     ("oai-list-identifiers", "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc", "public", ()),
+    ("resources-feed", "/en/library/feed/", "public", ("resource:published",)),
+    ("reports-feed", "/en/pathfinders/reports/feed/", "public", ("report:published",)),
+    (
+        "reports-feed-own-country",
+        f"/en/pathfinders/reports/feed/?country={OWN_COUNTRY}",
+        "public",
+        ("report:published",),
+    ),
     ("partners-page", "/en/partners/", "public", ("organisation:approved",)),
     ("partners-api", "/api/v1/partners", "public", ("organisation:approved",)),
     ("applications-api", "/api/v1/partners/applications", "actor", ()),
