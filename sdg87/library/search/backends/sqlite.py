@@ -53,8 +53,11 @@ HEAD_TIER = 500.0  # added to the score of the others whose head matches the who
 # Relevance ranks in tiers, each table's matches less those of the previous table.
 TIERS = ((TITLES, TITLE_RANK, TITLE_TIER), (HEAD, RANK, HEAD_TIER), (TABLE, RANK, 0.0))
 # A title or head tier with at most this many matches is ranked in Python (``scoring``):
-# FTS5's bm25 would first read the whole posting list of each of the query's phrases.
+# FTS5's bm25 would first read the whole posting list of each of the query's phrases. Only
+# when those lists are long against the tier (their documents, summed, at least
+# LONG_LISTS_PER_MATCH times its matches): otherwise FTS5 ranks faster (small libraries).
 SMALL_TIER = 400
+LONG_LISTS_PER_MATCH = 100
 COLUMNS = {TITLES: ("title", "tags"), HEAD: ("title", "abstract", "body", "tags")}
 COLUMN_WEIGHTS = {TITLES: TITLE_WEIGHTS, HEAD: WEIGHTS}
 
@@ -287,8 +290,9 @@ class SqliteBackend:
     def _small_tier(
         self, cursor: Any, plan: QueryPlan, table: str, conditions: str, params: list[Any]
     ) -> list[tuple[int, float]] | None:
-        """A title or head tier of at most ``SMALL_TIER`` matches, ranked (best first) by
-        ``scoring.bm25``; None for a larger tier, or one FTS5 must rank itself."""
+        """A title or head tier of at most ``SMALL_TIER`` matches whose phrases have long
+        posting lists, ranked (best first) by ``scoring``; None for the others, that FTS5
+        ranks."""
         if table not in COLUMNS:
             return None
         columns = COLUMNS[table]
@@ -301,6 +305,9 @@ class SqliteBackend:
             return None  # (only the row ids were read: a large tier costs little here)
         if not ids:
             return []
+        phrases = fts5_phrases(plan)
+        if sum(p.documents * p.weight for p in phrases) < LONG_LISTS_PER_MATCH * len(ids):
+            return None
         cursor.execute(
             f"SELECT rowid, {', '.join(columns)} FROM {table} "  # noqa: S608
             f"WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
@@ -312,7 +319,7 @@ class SqliteBackend:
         statistics = averages(bytes(record[0]), len(columns)) if record else None
         if statistics is None:
             return None
-        score = Scorer(fts5_phrases(plan), COLUMN_WEIGHTS[table], statistics)
+        score = Scorer(phrases, COLUMN_WEIGHTS[table], statistics)
         scored = [(int(row[0]), score(row[1:])) for row in found]
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored
