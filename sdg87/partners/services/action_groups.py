@@ -13,6 +13,7 @@ from django.db import transaction
 from sdg87.accounts import permissions
 from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.errors import Conflict, InvalidInput, NotFound
+from sdg87.core.ids import split_ids
 from sdg87.core.models import AuditSource
 from sdg87.partners import access, library_links
 from sdg87.partners.models import (
@@ -83,9 +84,11 @@ def _group_names(
 
 
 def _approved_organisations(organisation_ids: Iterable[int], *, field: str) -> list[Organisation]:
-    wanted = sorted({int(pk) for pk in organisation_ids})
-    found = {o.pk: o for o in Organisation.objects.filter(pk__in=wanted)}
-    unknown = [pk for pk in wanted if pk not in found]
+    possible, impossible = split_ids(
+        organisation_ids, field=field, message=f"{field} must be organisation ids"
+    )
+    found = {o.pk: o for o in Organisation.objects.filter(pk__in=possible)}
+    unknown = sorted(impossible | {pk for pk in possible if pk not in found})
     if unknown:
         raise InvalidInput("unknown organisation", details={field: f"no organisation {unknown}"})
     pending = sorted(o.name for o in found.values() if not o.is_approved)
@@ -94,7 +97,7 @@ def _approved_organisations(organisation_ids: Iterable[int], *, field: str) -> l
             "only approved partners join action groups",
             details={field: f"not an approved partner: {', '.join(pending)}"},
         )
-    return [found[pk] for pk in wanted]
+    return [found[pk] for pk in sorted(possible)]
 
 
 def _set_memberships(

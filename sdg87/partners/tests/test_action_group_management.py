@@ -89,13 +89,23 @@ def test_moving_a_member_to_the_chairs_is_a_role_change():
         ({"chair_ids": "missing"}, "chairs"),
         ({"member_ids": "pending"}, "members"),
         ({"chair_ids": "both", "member_ids": "both"}, "members"),
+        ({"member_ids": "beyond 64 bits"}, "members"),
+        ({"chair_ids": "negative"}, "chairs"),
+        ({"chair_ids": "not ids"}, "chairs"),
     ],
 )
 def test_bad_group_input_names_the_field_and_writes_nothing(arguments, field):
     group = ActionGroupFactory(name_en="Example group")
     pending = OrganisationFactory(status="applied")
     both = OrganisationFactory()
-    values = {"pending": [pending.pk], "both": [both.pk], "missing": [999999]}
+    values = {
+        "pending": [pending.pk],
+        "both": [both.pk],
+        "missing": [999999],
+        "beyond 64 bits": [2**70],
+        "negative": [-3],
+        "not ids": ["x"],
+    }
     arguments = {key: values.get(value, value) for key, value in arguments.items()}
     audit_rows = AuditEntry.objects.count()
 

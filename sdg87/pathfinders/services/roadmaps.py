@@ -14,6 +14,7 @@ from django.db import transaction
 from sdg87.accounts.permissions import require_country
 from sdg87.core.audit import audit_record, audit_update, snapshot
 from sdg87.core.errors import InvalidInput, NotFound
+from sdg87.core.ids import split_ids
 from sdg87.core.models import AuditSource
 from sdg87.partners.models import Organisation
 from sdg87.partners.uploads import evidence_checked, safe_stem
@@ -340,14 +341,11 @@ def _identifier(value: Any, field: str) -> int:
 
 
 def _partners(ids: Iterable[Any]) -> list[Organisation]:
-    try:
-        wanted = {int(value) for value in ids}
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            "partners must be organisation ids", details={"partners": "a list of ids"}
-        ) from None
-    found = list(Organisation.objects.filter(pk__in=wanted, status="approved"))
-    unknown = sorted(wanted - {organisation.pk for organisation in found})
+    possible, impossible = split_ids(
+        ids, field="partners", message="partners must be organisation ids"
+    )
+    found = list(Organisation.objects.filter(pk__in=possible, status="approved"))
+    unknown = sorted(impossible | (possible - {organisation.pk for organisation in found}))
     if unknown:
         raise InvalidInput(
             "unknown partner organisation",

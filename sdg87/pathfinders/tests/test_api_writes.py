@@ -188,6 +188,35 @@ def test_a_bad_budget_or_currency_is_a_400_naming_the_field(client, change, fiel
     assert Action.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "partners",
+    [
+        [-589024492881333125120],  # found by schemathesis: beyond 64 bits, a 500 before
+        [2**63],
+        [0, -1],
+        [123456789],
+    ],
+)
+def test_partner_ids_that_name_no_organisation_are_a_400_naming_the_field(client, partners):
+    action = factories.action(factories.roadmap("FRA"))
+    focal_point = factories.FocalPointFactory()
+
+    created = post(
+        client,
+        f"{API}/priorities/{action.priority_id}/actions",
+        {"title": "New", "partners": partners},
+        focal_point,
+    )
+    changed = patch(
+        client, f"{API}/actions/{action.pk}", {"lock_version": 1, "partners": partners}, focal_point
+    )
+
+    for refused in (created, changed):
+        assert refused.status_code == 400
+        assert "partners" in refused.json()["error"]["details"]
+    assert Action.objects.count() == 1
+
+
 def test_a_priority_with_actions_cannot_be_deleted_but_an_empty_one_can(client):
     roadmap = factories.roadmap("FRA")
     action = factories.action(roadmap)
