@@ -46,6 +46,7 @@ LOCUSTFILE = ROOT / "benchmarks" / "load" / "locustfile.py"
 WRK_SCRIPT = ROOT / "benchmarks" / "load" / "saturate.lua"
 SERIES_PATH = "/api/v1/indicators/{indicator}/observations?country={country}&page_size=1000"
 REFERENCE_PATH = "/bench/reference/observations?indicator={indicator}&country={country}"
+NO_WRK = "load: wrk is needed for the saturation phases (apt-get install wrk)"
 
 
 def free_port() -> int:
@@ -129,7 +130,7 @@ def wrk(host: str, paths: Path, connections: int, seconds: int) -> dict[str, flo
     """wrk with ``connections`` busy connections for ``seconds`` over the paths in ``paths``."""
     program = shutil.which("wrk")
     if program is None:
-        raise SystemExit("load: wrk is needed for the saturation phases (apt-get install wrk)")
+        raise SystemExit(NO_WRK)
     threads = max(1, min(os.cpu_count() or 1, connections))
     command = [program, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     command += ["-s", str(WRK_SCRIPT), host, "--", str(paths)]
@@ -195,7 +196,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:  # before minutes of set-up and mix
-        raise SystemExit("load: wrk is needed for the saturation phases (apt-get install wrk)")
+        raise SystemExit(NO_WRK)
 
     work = Path(tempfile.mkdtemp(prefix="sdg87-load."))
     database = work / "load.sqlite3"

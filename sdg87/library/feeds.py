@@ -15,27 +15,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sdg87.core.feeds import FEED_ITEMS, PublicAtomFeed, summary
-from sdg87.countries.models import Country
-from sdg87.framework.models import Theme
 from sdg87.library.models import Resource, ResourceStatus, ResourceType
+from sdg87.partners.services import inputs
 
 
 class PublishedResourcesFeed(PublicAtomFeed):
     url_name = "library:feed"
+    item_url_name = "library:resource"
+    guid_prefix = "sdg87-resource-"
 
-    def filters(self, request: HttpRequest) -> tuple[dict[str, Any], str | None]:
-        countries = sorted({value.strip().upper() for value in request.GET.getlist("country")})
-        themes = sorted({value.strip() for value in request.GET.getlist("theme")})
-        types = sorted({value.strip() for value in request.GET.getlist("type")})
-        known = set(Country.objects.filter(iso3__in=countries).values_list("iso3", flat=True))
-        if unknown := [code for code in countries if code not in known]:
-            return {}, _("Unknown country code: %(codes)s") % {"codes": ", ".join(unknown)}
-        known = set(Theme.objects.filter(slug__in=themes).values_list("slug", flat=True))
-        if unknown := [slug for slug in themes if slug not in known]:
-            return {}, _("Unknown theme: %(themes)s") % {"themes": ", ".join(unknown)}
-        if unknown := [value for value in types if value not in ResourceType.values]:
-            return {}, _("Unknown resource type: %(types)s") % {"types": ", ".join(unknown)}
-        return {"country": countries, "theme": themes, "type": types}, None
+    def filters(self, request: HttpRequest) -> dict[str, Any]:
+        get = request.GET.getlist
+        return {
+            "country": [c.iso3 for c in inputs.countries(get("country"), field="country")],
+            "theme": [theme.slug for theme in inputs.themes(get("theme"), field="theme")],
+            "type": sorted(
+                {inputs.choice(value.strip(), ResourceType, field="type") for value in get("type")}
+            ),
+        }
 
     def title(self, obj: dict[str, Any]) -> str:
         return _("Target 8.7 library: newly published resources")
@@ -69,18 +66,6 @@ class PublishedResourcesFeed(PublicAtomFeed):
 
     def item_description(self, item: Resource) -> str:
         return summary(item.abstract or item.full_text)
-
-    def item_link(self, item: Resource) -> str:
-        return reverse("library:resource", args=[item.pk])
-
-    def item_guid(self, item: Resource) -> str:
-        return f"sdg87-resource-{item.pk}"
-
-    def item_pubdate(self, item: Resource) -> Any:
-        return item.published_at or item.created_at
-
-    def item_updateddate(self, item: Resource) -> Any:
-        return item.updated_at
 
     def item_author_name(self, item: Resource) -> str | None:
         return item.organisation or None

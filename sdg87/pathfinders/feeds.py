@@ -15,19 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sdg87.core.feeds import FEED_ITEMS, PublicAtomFeed, summary
-from sdg87.countries.models import Country
+from sdg87.partners.services import inputs
 from sdg87.pathfinders.models import AnnualReport, ReportStatus
 
 
 class PublishedReportsFeed(PublicAtomFeed):
     url_name = "pathfinders:reports_feed"
+    item_url_name = "pathfinders:report"
+    guid_prefix = "sdg87-report-"
 
-    def filters(self, request: HttpRequest) -> tuple[dict[str, Any], str | None]:
-        codes = sorted({value.strip().upper() for value in request.GET.getlist("country")})
-        known = set(Country.objects.filter(iso3__in=codes).values_list("iso3", flat=True))
-        if unknown := [code for code in codes if code not in known]:
-            return {}, _("Unknown country code: %(codes)s") % {"codes": ", ".join(unknown)}
-        return {"country": codes}, None
+    def filters(self, request: HttpRequest) -> dict[str, Any]:
+        found = inputs.countries(request.GET.getlist("country"), field="country")
+        return {"country": [country.iso3 for country in found]}
 
     def title(self, obj: dict[str, Any]) -> str:
         return _("Pathfinder countries: published annual reports")
@@ -59,18 +58,6 @@ class PublishedReportsFeed(PublicAtomFeed):
 
     def item_description(self, item: AnnualReport) -> str:
         return summary(item.progress or item.lessons_learned)
-
-    def item_link(self, item: AnnualReport) -> str:
-        return reverse("pathfinders:report", args=[item.pk])
-
-    def item_guid(self, item: AnnualReport) -> str:
-        return f"sdg87-report-{item.pk}"
-
-    def item_pubdate(self, item: AnnualReport) -> Any:
-        return item.published_at or item.updated_at
-
-    def item_updateddate(self, item: AnnualReport) -> Any:
-        return item.updated_at
 
     def item_categories(self, item: AnnualReport) -> list[str]:
         return [item.pathfinder.country.iso3]

@@ -81,7 +81,8 @@ def idf(rows: int, documents: int) -> float:
 
 
 class Scorer:
-    """bm25 of rows of one table for one query (what depends only on them, computed once).
+    """bm25 (higher is better) of rows of one table for one query: ``Scorer(phrases,
+    weights, statistics)(columns)``, what depends only on the query computed once.
 
     A row is its columns' analysed text: index terms separated by single spaces, as the
     index stores them, so a column has ``count(" ") + 1`` tokens and a one-word phrase is
@@ -128,14 +129,3 @@ class Scorer:
             if frequency:
                 score += weight * frequency * (K1 + 1) / (frequency + norm)
         return score
-
-
-def bm25(
-    columns: Sequence[str],
-    weights: Sequence[float],
-    phrases: Sequence[Phrase],
-    statistics: TableStatistics,
-) -> float:
-    """The bm25 score (higher is better) of one row: its columns' analysed text (terms
-    separated by spaces), the columns' weights and the query's phrases."""
-    return Scorer(phrases, weights, statistics)(columns)

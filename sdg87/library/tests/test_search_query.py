@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from sdg87.library.search.query import (
     to_fts5,
     to_tsquery,
 )
-from sdg87.library.search.snippets import HEAD_CHARS, SCAN_STEPS, snippet
+from sdg87.library.search.snippets import HEAD_CHARS, SCAN_STEPS, _window, snippet
 from sdg87.library.tests.test_search import HOSTILE_QUERIES
 
 TABLE = build_table(
@@ -117,6 +118,34 @@ def test_a_snippet_from_the_start_of_a_text_is_the_snippet_of_the_whole_text(pos
 
 def test_a_short_text_read_whole_is_never_asked_for_again():
     assert snippet(["", "Cocoa farms."], "en", frozenset({"cocoa"}), cut=False) is not None
+
+
+def _window_by_brute_force(spans, text, width):
+    """For each span, the distinct words of the spans that end within ``width`` of it."""
+    best_start, best_score = spans[0][0], -1
+    for index, (start, _end) in enumerate(spans):
+        seen = set()
+        for other_start, other_end in spans[index:]:
+            if other_end - start > width:
+                break
+            seen.add(text[other_start:other_end].casefold())
+        if len(seen) > best_score:
+            best_start, best_score = start, len(seen)
+    start = max(0, best_start - width // 4)
+    return start, min(len(text), start + width)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_snippet_window_is_the_passage_with_the_most_distinct_words(seed):
+    generator = random.Random(seed)
+    text, spans = "", []
+    for _ in range(generator.randint(1, 150)):
+        text += " " * generator.randint(0, 60)
+        word = generator.choice(["ab", "Ab", "cd", "efgh", "ij", "klmnopqrstuvwxyz" * 3])
+        spans.append((len(text), len(text) + len(word)))
+        text += word
+    for width in (5, 40, 240):
+        assert _window(spans, text, width) == _window_by_brute_force(spans, text, width)
 
 
 def test_a_document_without_matches_shows_its_beginning():

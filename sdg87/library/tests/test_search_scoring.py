@@ -10,7 +10,7 @@ import pytest
 from sdg87.library.search import resource_search
 from sdg87.library.search.backends import sqlite as sqlite_backend
 from sdg87.library.search.query import Phrase
-from sdg87.library.search.scoring import K1, Scorer, TableStatistics, averages, bm25, idf
+from sdg87.library.search.scoring import K1, Scorer, TableStatistics, averages, idf
 
 TITLES = [
     "cocoa farms ghana",
@@ -75,7 +75,7 @@ def test_a_score_by_hand():
     statistics = TableStatistics(rows=10, average_size=4.0)
     phrase = Phrase(terms=("cocoa",), prefix=False, documents=2, weight=1)
     # "cocoa cocoa harvest" + 1 tag = 4 tokens: the average size, so the norm is k1.
-    score = bm25(["cocoa cocoa harvest", "xtag"], (1.0, 0.0), [phrase], statistics)
+    score = Scorer([phrase], (1.0, 0.0), statistics)(["cocoa cocoa harvest", "xtag"])
     expected_idf = math.log((10 - 2 + 0.5) / (2 + 0.5))
     assert score == pytest.approx(expected_idf * 2 * (K1 + 1) / (2 + K1))
 
@@ -123,7 +123,7 @@ def test_python_scores_equal_fts5_bm25_given_the_same_document_counts(fts, expre
     ).fetchall()
     assert rows
     for _rowid, expected, title, tags in rows:
-        assert bm25([title, tags], (1.0, 0.0), phrases, statistics) == pytest.approx(expected)
+        assert Scorer(phrases, (1.0, 0.0), statistics)([title, tags]) == pytest.approx(expected)
 
 
 @pytest.mark.django_db

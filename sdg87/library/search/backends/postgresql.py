@@ -58,7 +58,7 @@ def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
     )
 
 
-def _rank(query_parameter: str, vector: str = "rank_vector") -> str:
+def _rank(query_parameter: str, vector: str) -> str:
     return f"ts_rank_cd({WEIGHTS}, {vector}, {query_parameter}, {NORMALISATION})"
 
 
@@ -199,15 +199,15 @@ class PostgresBackend:
         where, params = self._where(plan, filters)
         query_text = to_tsquery(plan)
         originals = to_tsquery(plan.originals_only()) if plan.has_expansions else ""
-        rank_params: list[Any] = [query_text]
-        rank = _rank("%s::tsquery")
+        rank_params: list[Any] = [query_text, originals] if originals else [query_text]
+
+        def ranked_on(vector: str) -> str:
+            return " + ".join(_rank("%s::tsquery", vector) for _ in rank_params)
+
+        rank = ranked_on("rank_vector")
         # The head tier ranks on the head (as SQLite's bm25 on its head table): a vector a
         # fraction of ``rank_vector``'s size, read for each of the tier's matches.
-        head_rank = _rank("%s::tsquery", "head_vector")
-        if originals:
-            rank += " + " + _rank("%s::tsquery")
-            head_rank += " + " + _rank("%s::tsquery", "head_vector")
-            rank_params.append(originals)
+        head_rank = ranked_on("head_vector")
         with self.connection.cursor() as cursor:
             if sort == "date":
                 cursor.execute(

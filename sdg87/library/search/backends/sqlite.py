@@ -46,8 +46,8 @@ HEAD = "library_search_head"  # the same fields, the body cut to its first HEAD_
 HEAD_TERMS = 50  # as backends/postgresql.py
 WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # title, abstract, body, tags
 TITLE_WEIGHTS = (1.0, 0.0)  # title, tags
-RANK = "bm25(10.0, 4.0, 1.0, 0.0)"
-TITLE_RANK = "bm25(1.0, 0.0)"
+RANK = f"bm25({', '.join(map(str, WEIGHTS))})"
+TITLE_RANK = f"bm25({', '.join(map(str, TITLE_WEIGHTS))})"
 TITLE_TIER = 1000.0  # added to the score of documents whose title matches the whole query
 HEAD_TIER = 500.0  # added to the score of the others whose head matches the whole query
 # Relevance ranks in tiers, each table's matches less those of the previous table.
