@@ -358,7 +358,10 @@ def markdown(
         "",
         "- **import**: `observations_import` into an empty table — parsing, validation, "
         "duplicate and unit checks, comparison with the stored rows, bulk write "
-        "(SQLite multi-row `INSERT` statements, PostgreSQL `COPY` text), one transaction;",
+        "(SQLite: rows staged narrow in temporary tables, then widened by one "
+        "`INSERT … SELECT` per 50,000 rows; PostgreSQL: `COPY` text; the references to "
+        "indicators, countries, regions and the batch checked once per statement, "
+        "`sdg87/indicators/integrity.py`), one transaction;",
         "- **re-import**: the same file again (every row `unchanged`: stored rows fetched and "
         "compared, nothing written);",
         f"- **ORM baseline**: `csv.DictReader` + `Observation.objects.bulk_create` (batches of "
@@ -391,8 +394,9 @@ def markdown(
             target = ""
             if step == "import":
                 wanted = targets[backend]
-                met = speed >= wanted and speed >= 8 * baseline
-                target = f"≥ {wanted:,} rows/s and ≥ 8×: {'met' if met else 'NOT met'}"
+                fast = "met" if speed >= wanted else "NOT met"
+                ratio = "met" if speed >= 8 * baseline else "NOT met"
+                target = f"≥ {wanted:,} rows/s: {fast}; ≥ 8× baseline: {ratio}"
             server = part.get("server_cpu")
             server_text = "" if server is None else f"{server:.2f}"
             lines.append(
@@ -405,7 +409,13 @@ def markdown(
         phases = result.get("import", {}).get("phases")
         if phases:
             parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases.items())
-            lines.append(f"- {backend}: {parts}")
+            written = result["import"]["rows"]
+            alone = (
+                f" (the write alone: {written / phases['write']:,.0f} rows/s)"
+                if phases.get("write")
+                else ""
+            )
+            lines.append(f"- {backend}: {parts}{alone}")
     lines += [
         "",
         "Progress assessment (`progress_service.indicator_progress`, both methods, every "

@@ -23,6 +23,7 @@ or a random moment between "updating" and the commit. Then:
   dimensions_key, value, year, status) tuples), the import batches and the revisions are
   exactly "before" or exactly "after" — nothing in between; a killed run left no ImportBatch;
 - a concurrent reader polling the counts during the run never saw anything else;
+- no observation refers to an indicator, country, region or batch that does not exist;
 - SQLite: ``PRAGMA integrity_check`` = ok, ``PRAGMA foreign_key_check`` empty, the FTS5
   indexes pass ``integrity-check``; PostgreSQL: amcheck's ``bt_index_check(index, true)`` on
   every B-tree index of the public schema and ``verify_heapam`` on every table (with TOAST)
@@ -180,6 +181,28 @@ def _regexp(pattern: str | None, value: Any) -> bool | None:
     return bool(re.search(pattern, str(value)))
 
 
+# Observations that refer to an indicator, country, region or import batch that does not exist
+# (the observation table's references are checked by triggers, not FOREIGN KEY constraints).
+ORPHANS_SQL = (
+    "SELECT COUNT(*) FROM indicators_observation AS o WHERE "
+    "NOT EXISTS (SELECT 1 FROM indicators_indicator AS p WHERE p.id = o.indicator_id) "
+    "OR (o.country_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM countries_country AS p WHERE p.id = o.country_id)) "
+    "OR (o.region_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM countries_region AS p WHERE p.id = o.region_id)) "
+    "OR (o.batch_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM indicators_importbatch AS p WHERE p.id = o.batch_id))"
+)
+
+
+INSERT_TRIGGER = "sdg87_observation_insert"  # sdg87/indicators/integrity.py
+
+
+def orphans(connection: Any) -> list[str]:
+    (count,) = connection.execute(ORPHANS_SQL).fetchone()
+    return [f"{count} observations refer to rows that do not exist"] if count else []
+
+
 class SqliteEngine:
     name = "sqlite"
     param = "?"
@@ -238,6 +261,13 @@ class SqliteEngine:
             keys = connection.execute("PRAGMA foreign_key_check").fetchall()
             if keys:
                 problems.append(f"foreign_key_check: {len(keys)} rows, e.g. {keys[:3]}")
+            problems += orphans(connection)
+            triggers = connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                (INSERT_TRIGGER,),
+            ).fetchall()
+            if not triggers:
+                problems.append(f"the trigger {INSERT_TRIGGER} is missing")
             for table in ("library_search", "library_search_title"):
                 try:
                     connection.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
@@ -246,7 +276,7 @@ class SqliteEngine:
         return problems
 
     def integrity_label(self) -> str:
-        return "integrity_check, foreign_key_check, FTS5 integrity-check"
+        return "integrity_check, foreign_key_check, observation references, FTS5 integrity-check"
 
     def search_table(self) -> tuple[str, str]:
         return "library_search", "rowid"
@@ -332,6 +362,12 @@ class PostgresEngine:
         problems = []
         with self.connect(db) as connection:
             connection.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+            problems += orphans(connection)
+            triggers = connection.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname = %s", (INSERT_TRIGGER,)
+            ).fetchall()
+            if not triggers:
+                problems.append(f"the trigger {INSERT_TRIGGER} is missing")
             indexes = connection.execute(
                 "SELECT c.oid::regclass::text FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid "
@@ -363,7 +399,7 @@ class PostgresEngine:
         indexes, tables = getattr(self, "checked", (0, 0))
         return (
             f"amcheck bt_index_check(heapallindexed) on {indexes} B-tree indexes, "
-            f"verify_heapam on {tables} tables"
+            f"verify_heapam on {tables} tables, observation references"
         )
 
     def search_table(self) -> tuple[str, str]:

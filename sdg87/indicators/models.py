@@ -8,6 +8,7 @@ value and keeps the previous one in :class:`ObservationRevision`.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from sdg87.core.i18n import localized
@@ -143,8 +144,14 @@ class Observation(models.Model):
     # Foreign keys without their own index: the composite indexes below start with
     # indicator and country, and regions and batches are never deleted in bulk. Every index
     # is maintained on each of the millions of inserted rows (docs: benchmarks/import.md).
+    # Nor a database FOREIGN KEY constraint: triggers that check a whole statement at once
+    # keep the references intact instead (sdg87/indicators/integrity.py).
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_index=False,
+        db_constraint=False,
     )
     area_code = models.CharField(max_length=3, help_text="ISO3 of a country or M49 of a region")
     country = models.ForeignKey(
@@ -154,6 +161,7 @@ class Observation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     region = models.ForeignKey(
         "countries.Region",
@@ -162,6 +170,7 @@ class Observation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(help_text="Year used for sorting and progress")
     period = models.CharField(max_length=16, help_text='As published: "2019" or "2013-14"')
@@ -188,9 +197,12 @@ class Observation(models.Model):
         on_delete=models.SET_NULL,
         related_name="observations",
         db_index=False,
+        db_constraint=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The bulk write leaves both to the database (parsing a time stamp on each of a million
+    # rows costs PostgreSQL more than its own now()); the ORM sets them as usual.
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["indicator", "area_code", "series", "dimensions_key", "year"]

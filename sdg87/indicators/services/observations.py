@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sdg87.accounts.permissions import require_curator
@@ -348,13 +348,18 @@ def observations_import(
 
         on_insert(0)
         parents = _Parents()
-        writer.insert_observations(
-            _new_observations(
-                plan.created, indicator_ids, country_ids, region_ids, batch.pk, stamp, parents
-            ),
-            total=total,
-            progress=on_insert,
-        )
+        try:  # in a savepoint (its own): the parents can be checked after a failure
+            writer.insert_observations(
+                _new_observations(
+                    plan.created, indicator_ids, country_ids, region_ids, batch.pk, parents
+                ),
+                total=total,
+                progress=on_insert,
+            )
+        except IntegrityError:
+            # The reference triggers refused a row: name the parent deleted meanwhile.
+            _check_parents(parents, indicator_ids, country_ids, region_ids, report)
+            raise
         _check_parents(parents, indicator_ids, country_ids, region_ids, report)
         if plan.updated:
             if progress is not None:
@@ -513,13 +518,12 @@ def _new_observations(
     country_ids: dict[str, int],
     region_ids: dict[str, int],
     batch_id: int,
-    stamp: Any,
     parents: _Parents,
 ) -> Iterator[writer.NewObservation]:
     """``(static, year, period, value, lower_bound, upper_bound)`` per row; one ``static``
     tuple (``writer.STATIC_COLUMNS``) per distinct combination of the columns that repeat
     down a file, so the writer encodes each once. Notes the ids of the parents in
-    ``parents``."""
+    ``parents``. The time stamps are the database's (``db_default``)."""
     statics: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     json_cache: dict[int, str] = {}
     empty = "{}"
@@ -574,8 +578,6 @@ def _new_observations(
                 row.footnote,
                 json_of(row.attributes),
                 batch_id,
-                stamp,
-                stamp,
             )
         yield static, row.year, row.period, row.value, row.lower_bound, row.upper_bound
 

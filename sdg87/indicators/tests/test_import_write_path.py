@@ -1,5 +1,5 @@
-"""The bulk write path of observations_import: the observation table without per-row
-foreign-key constraints (the import checks and locks each parent once), COPY text encoding
+"""The bulk write path of observations_import: the import checks and locks each parent once
+(references are checked per statement: test_integrity.py), COPY text encoding
 on PostgreSQL, and stored values that survive a round trip exactly (re-import: unchanged)."""
 
 from __future__ import annotations
@@ -127,18 +127,6 @@ def test_a_changed_value_of_the_bulk_path_keeps_the_previous_one(reference, tmp_
     assert changed.revisions.get().previous == {"value": 0.1}
 
 
-def test_the_database_keeps_the_observation_table_referentially_intact(db):
-    """The bulk path keeps the database's own FOREIGN KEY constraints (they cost time on each
-    row, but an observation can never point at a deleted indicator, country or region)."""
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, Observation._meta.db_table)
-    keys = sorted(
-        spec["columns"][0] for spec in constraints.values() if spec["foreign_key"] is not None
-    )
-    assert keys == ["batch_id", "country_id", "indicator_id", "region_id"]
-    assert constraints["observation_identity"]["unique"]
-
-
 def test_django_on_delete_still_protects_and_cascades(reference, tmp_path):
     observations_import(files=[awkward_file(tmp_path)], format="sdmx-csv")
     kenya = Country.objects.get(iso3="KEN")
@@ -220,3 +208,26 @@ def test_blocks_and_statements_of_any_size_write_every_row_once(reference, tmp_p
     )
     again = observations_import(files=[path], format="sdmx-csv")
     assert (again.created, again.unchanged) == (0, 24)
+
+
+def test_a_parent_deleted_just_before_the_write_is_named_and_nothing_is_written(
+    reference, tmp_path
+):
+    """The reference triggers refuse the rows of a country deleted after validation; the
+    import then names it, as when its own check finds it gone."""
+    ghana = Country.objects.get(iso3="GHA").pk
+
+    def delete_ghana_when_writing(stage, done, total):
+        if stage == "writing new observations" and done == 0:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM countries_country WHERE id = %s", [ghana])
+
+    before = (Observation.objects.count(), ImportBatch.objects.count())
+
+    with pytest.raises(ObservationImportError) as raised:
+        observations_import(
+            files=[awkward_file(tmp_path)], format="sdmx-csv", progress=delete_ghana_when_writing
+        )
+
+    assert "country GHA was deleted while the files were being imported" in str(raised.value)
+    assert (Observation.objects.count(), ImportBatch.objects.count()) == before
