@@ -308,9 +308,13 @@ class SqliteBackend:
         phrases = fts5_phrases(plan)
         if sum(p.documents * p.weight for p in phrases) < LONG_LISTS_PER_MATCH * len(ids):
             return None
+        # Straight from the table's content store (FTS5's ``<table>_content``: ``id`` and the
+        # columns as ``c0``, ``c1`` …): the same values as the virtual table's columns, read
+        # in less than half the time.
+        stored = ", ".join(f"c{index}" for index in range(len(columns)))
         cursor.execute(
-            f"SELECT rowid, {', '.join(columns)} FROM {table} "  # noqa: S608
-            f"WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
+            f"SELECT id, {stored} FROM {table}_content "  # noqa: S608
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
             ids,
         )
         found = cursor.fetchall()
