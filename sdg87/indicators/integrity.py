@@ -26,9 +26,11 @@ Deleting through Django still follows ``on_delete`` (the indicator's observation
 with it, a country or region with observations is protected, a batch's observations lose
 their batch): Django does that before deleting the parent, so the triggers never object.
 
-:func:`install` creates the triggers (idempotent). It runs in migration ``0003`` and after
-every ``migrate`` (``post_migrate``), because SQLite drops a table's triggers when a later
-migration rebuilds the table.
+:func:`install` creates the triggers (idempotent) after every ``migrate`` (the indicators app's
+``post_migrate`` handler), once the schema has the observation table without constraints
+(migration ``0003``). On SQLite they are dropped before every ``migrate`` (``pre_migrate``):
+SQLite alters a table by rebuilding it (create, copy, drop, rename), and the rename fails while
+a trigger on another table names the dropped table.
 """
 
 from __future__ import annotations

@@ -1,20 +1,11 @@
-"""For the bulk write of observations: references checked by statement triggers instead of
-FOREIGN KEY constraints (sdg87/indicators/integrity.py); time stamps defaulting to the
-database's now()."""
+"""For the bulk write of observations: references checked by triggers instead of FOREIGN KEY
+constraints (sdg87/indicators/integrity.py; the triggers are created after every migrate, by
+the indicators app's post_migrate handler); time stamps defaulting to the database's now()."""
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
 from django.db import migrations, models
 
-from sdg87.indicators import integrity
-
-
-def install(apps, schema_editor):
-    integrity.install(schema_editor.connection, apps)
-
-
-def uninstall(apps, schema_editor):
-    integrity.uninstall(schema_editor.connection, apps)
 
 
 class Migration(migrations.Migration):
@@ -59,5 +50,4 @@ class Migration(migrations.Migration):
                 auto_now=True, db_default=django.db.models.functions.datetime.Now()
             ),
         ),
-        migrations.RunPython(install, uninstall),
     ]

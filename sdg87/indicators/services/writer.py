@@ -222,6 +222,7 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
             f"CREATE TEMPORARY TABLE {STAGED_STATIC} (number INTEGER PRIMARY KEY, {static_names})"
         )
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGED_ROWS} (number, {varying_names})")
+        # Progress: the first half while staging, the second while widening.
         staged = _execute_in_rows(
             cursor,
             f"INSERT INTO temp.{STAGED_ROWS} (number, {varying_names}) VALUES",
@@ -229,6 +230,7 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
             rows,
             narrow,
             limit,
+            on_chunk=None if progress is None else (lambda count: progress(count // 2)),
         )
         _execute_in_rows(
             cursor,
@@ -256,7 +258,7 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
                 cursor.execute(insert, [stamp, stamp, first, first + CHUNK - 1])
                 done = min(staged, first + CHUNK - 1)
                 if progress is not None:
-                    progress(done)
+                    progress(staged // 2 + done // 2 if done < staged else done)
         cursor.execute(f"DROP TABLE temp.{STAGED_STATIC}")
         cursor.execute(f"DROP TABLE temp.{STAGED_ROWS}")
     return done
@@ -269,6 +271,7 @@ def _execute_in_rows(
     rows: Iterable[Any],
     flatten: Callable[[Sequence[Any]], list[Any]],
     limit: int,
+    on_chunk: Progress | None = None,
 ) -> int:
     """``head`` (an ``INSERT … VALUES``) for all ``rows``, up to SQLITE_ROWS_PER_STATEMENT rows
     per statement (``flatten`` turns rows into their parameters); returns the row count."""
@@ -294,6 +297,8 @@ def _execute_in_rows(
             rest = len(chunk) - whole
             cursor.execute(f"{head} {', '.join([one] * rest)}", flatten(chunk[whole:]))
         count += len(chunk)
+        if on_chunk is not None:
+            on_chunk(count)
     return count
 
 

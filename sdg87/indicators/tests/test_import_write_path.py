@@ -231,3 +231,21 @@ def test_a_parent_deleted_just_before_the_write_is_named_and_nothing_is_written(
 
     assert "country GHA was deleted while the files were being imported" in str(raised.value)
     assert (Observation.objects.count(), ImportBatch.objects.count()) == before
+
+
+def test_the_write_reports_progress_that_only_grows_to_the_total(reference, tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "CHUNK", 2)  # several blocks for the six rows of the file
+    seen = []
+
+    def record(stage, done, total):
+        if stage == "writing new observations":
+            seen.append((done, total))
+
+    observations_import(files=[awkward_file(tmp_path)], format="sdmx-csv", progress=record)
+
+    values = [done for done, _total in seen]
+    assert {total for _done, total in seen} == {6}
+    assert values[0] == 0
+    assert values[-1] == 6
+    assert values == sorted(values)
+    assert len(set(values)) > 2

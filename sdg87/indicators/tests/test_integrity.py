@@ -10,12 +10,12 @@ import time
 
 import pytest
 from django.apps import apps
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from sdg87.countries.models import Country, Region
 from sdg87.indicators import integrity
-from sdg87.indicators.apps import _reference_triggers
+from sdg87.indicators.apps import _drop_reference_triggers, _reference_triggers
 from sdg87.indicators.models import ImportBatch, Indicator, Observation
 from sdg87.indicators.services import writer
 from sdg87.indicators.tests.import_support import load_indicator_reference
@@ -143,6 +143,29 @@ def test_the_triggers_come_back_after_a_migration_drops_them(db):
     assert integrity.installed(connection) == set()
 
     _reference_triggers(sender=apps.get_app_config("indicators"), using="default", apps=apps)
+
+    assert {table for table, _name in integrity.installed(connection)} == integrity.expected()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migrate_on_sqlite_can_rebuild_the_observation_table_and_its_parents():
+    """SQLite alters a table by rebuilding it; the rename at the end fails while a trigger on
+    another table names the table being rebuilt. The triggers are therefore dropped before a
+    migrate and created again after it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL alters tables in place")
+    config = apps.get_app_config("indicators")
+    with (
+        pytest.raises(OperationalError, match="no such table"),
+        connection.schema_editor() as editor,
+    ):
+        editor._remake_table(Observation)
+
+    _drop_reference_triggers(sender=config, using="default", apps=apps)
+    with connection.schema_editor() as editor:
+        editor._remake_table(Observation)
+        editor._remake_table(Country)
+    _reference_triggers(sender=config, using="default", apps=apps)
 
     assert {table for table, _name in integrity.installed(connection)} == integrity.expected()
 
