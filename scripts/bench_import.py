@@ -140,6 +140,69 @@ def _server_cpu_since(before: float | None) -> float | None:
     return None if before is None or after is None else after - before
 
 
+BASELINE_RUNS = 3
+
+
+def orm_baseline(data: Path, baseline_rows: int) -> dict:
+    """``csv.DictReader`` + ``Observation.objects.bulk_create`` (batches of 5,000, no
+    validation) of the first ``baseline_rows`` rows, in one transaction."""
+    from django.db import transaction
+
+    from sdg87.countries.models import Country
+    from sdg87.indicators.models import Indicator, Observation
+
+    indicators = dict(Indicator.objects.values_list("code", "id"))
+    series_indicator = {
+        series: indicators[code]
+        for code, series_codes in Indicator.objects.values_list("code", "sdmx_series")
+        for series in series_codes
+    }
+    countries = {
+        iso2: (pk, iso3) for pk, iso2, iso3 in Country.objects.values_list("id", "iso2", "iso3")
+    }
+    server = server_cpu_seconds()
+    started, cpu = time.perf_counter(), time.process_time()
+    with data.open(encoding="utf-8", newline="") as handle, transaction.atomic():
+        batch = []
+        count = 0
+        for row in csv.DictReader(handle):
+            if count >= baseline_rows:
+                break
+            country_id, iso3 = countries[row["REF_AREA"]]
+            dimensions = {
+                name: row[name] for name in ("SEX", "AGE", "URBANISATION") if row[name] != "_T"
+            }
+            batch.append(
+                Observation(
+                    indicator_id=series_indicator[row["SERIES"]],
+                    area_code=iso3,
+                    country_id=country_id,
+                    year=int(row["TIME_PERIOD"]),
+                    period=row["TIME_PERIOD"],
+                    series=row["SERIES"],
+                    unit=row["UNIT_MEASURE"],
+                    unit_multiplier=int(row["UNIT_MULT"]),
+                    dimensions=dimensions,
+                    dimensions_key="|".join(f"{k}={v}" for k, v in sorted(dimensions.items())),
+                    value=float(row["OBS_VALUE"]),
+                    observation_status=row["OBS_STATUS"],
+                )
+            )
+            count += 1
+            if len(batch) == 5000:
+                Observation.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            Observation.objects.bulk_create(batch)
+    return {
+        "rows": count,
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "server_cpu": _server_cpu_since(server),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 def run_backend(data: Path, baseline_rows: int) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
@@ -151,7 +214,7 @@ def run_backend(data: Path, baseline_rows: int) -> dict:
     call_command("migrate", verbosity=0)
     from sdg87.countries.services import countries_load_bundled
     from sdg87.framework.services import framework_load_bundled
-    from sdg87.indicators.models import Indicator, Observation
+    from sdg87.indicators.models import Observation
     from sdg87.indicators.services import indicators_load_bundled, observations_import
 
     data_dir = ROOT / "data"
@@ -194,61 +257,15 @@ def run_backend(data: Path, baseline_rows: int) -> dict:
 
     result["progress"] = assess_everything()
 
-    # Baseline: the plain ORM way, into an empty table.
-    with transaction.atomic():
-        Observation.objects.all().delete()
-    indicators = dict(Indicator.objects.values_list("code", "id"))
-    series_indicator = {
-        series: indicators[code]
-        for code, series_codes in Indicator.objects.values_list("code", "sdmx_series")
-        for series in series_codes
-    }
-    from sdg87.countries.models import Country
-
-    countries = {
-        iso2: (pk, iso3) for pk, iso2, iso3 in Country.objects.values_list("id", "iso2", "iso3")
-    }
-    server = server_cpu_seconds()
-    started, cpu = time.perf_counter(), time.process_time()
-    with data.open(encoding="utf-8", newline="") as handle, transaction.atomic():
-        batch = []
-        count = 0
-        for row in csv.DictReader(handle):
-            if count >= baseline_rows:
-                break
-            country_id, iso3 = countries[row["REF_AREA"]]
-            dimensions = {
-                name: row[name] for name in ("SEX", "AGE", "URBANISATION") if row[name] != "_T"
-            }
-            batch.append(
-                Observation(
-                    indicator_id=series_indicator[row["SERIES"]],
-                    area_code=iso3,
-                    country_id=country_id,
-                    year=int(row["TIME_PERIOD"]),
-                    period=row["TIME_PERIOD"],
-                    series=row["SERIES"],
-                    unit=row["UNIT_MEASURE"],
-                    unit_multiplier=int(row["UNIT_MULT"]),
-                    dimensions=dimensions,
-                    dimensions_key="|".join(f"{k}={v}" for k, v in sorted(dimensions.items())),
-                    value=float(row["OBS_VALUE"]),
-                    observation_status=row["OBS_STATUS"],
-                )
-            )
-            count += 1
-            if len(batch) == 5000:
-                Observation.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            Observation.objects.bulk_create(batch)
-    result["baseline"] = {
-        "rows": count,
-        "seconds": time.perf_counter() - started,
-        "cpu": time.process_time() - cpu,
-        "server_cpu": _server_cpu_since(server),
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    # Baseline: the plain ORM way, into an empty table; the fastest of BASELINE_RUNS runs
+    # (the ratio to the import is then the least favourable of them).
+    runs = []
+    for _run in range(BASELINE_RUNS):
+        with transaction.atomic():
+            Observation.objects.all().delete()
+        runs.append(orm_baseline(data, baseline_rows))
+    result["baseline"] = min(runs, key=lambda run: run["seconds"])
+    result["baseline"]["all_seconds"] = [run["seconds"] for run in runs]
     result["load_average"] = os.getloadavg()
     return result
 
@@ -365,7 +382,9 @@ def markdown(
         "- **re-import**: the same file again (every row `unchanged`: stored rows fetched and "
         "compared, nothing written);",
         f"- **ORM baseline**: `csv.DictReader` + `Observation.objects.bulk_create` (batches of "
-        f"5,000, no validation) of the first {baseline_rows:,} rows into an empty table.",
+        f"5,000, no validation) of the first {baseline_rows:,} rows into an empty table; the "
+        f"fastest of {BASELINE_RUNS} runs (the seconds of each are listed below), so the "
+        "ratio to it is the least favourable.",
         "",
         "Peak memory is the peak resident set size of the benchmark process (Django included) "
         "after each step. *CPU s* is the CPU time of the Python process; *server CPU s*, for "
@@ -404,6 +423,11 @@ def markdown(
                 f"{part.get('cpu', 0):.2f} | {server_text} | {speed:,.0f} | "
                 f"{speed / baseline:.1f} | {part['peak_rss_mb']:.0f} | {target} |"
             )
+    lines += ["", "ORM baseline runs (seconds; the fastest is in the table):", ""]
+    for backend, result in results.items():
+        runs = result.get("baseline", {}).get("all_seconds")
+        if runs:
+            lines.append(f"- {backend}: " + ", ".join(f"{seconds:.2f}" for seconds in runs))
     lines += ["", "Where the import's time goes (wall-clock seconds per phase):", ""]
     for backend, result in results.items():
         phases = result.get("import", {}).get("phases")
