@@ -15,15 +15,20 @@ def reference_data(db):
 
 @pytest.fixture
 def transactional_db(transactional_db):
-    """pytest-django's ``transactional_db``, emptying the audit trail before the flush.
+    """pytest-django's ``transactional_db``, emptying the audit trail and the observations
+    before the flush.
 
-    On SQLite the flush empties tables with DELETE, which the audit trail's append-only
-    triggers refuse; this lifts them for the audit table only, at teardown.
+    On SQLite the flush empties tables with DELETE, in no set order. The audit trail's
+    append-only triggers refuse it (this lifts them for the audit table only, at teardown),
+    and the observation reference triggers refuse deleting a parent row that observations
+    still point at (sdg87/indicators/integrity.py).
     """
     yield
     from sdg87.core.tests.support import empty_audit_trail
+    from sdg87.indicators.tests.import_support import empty_observations
 
     empty_audit_trail()
+    empty_observations()
 
 
 @pytest.fixture(autouse=True)

@@ -99,3 +99,18 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_bytes(text)
     return path
+
+
+def empty_observations() -> None:
+    """Remove every observation (and its revisions), so that a transactional test's flush can
+    empty the database: on SQLite the flush is a ``DELETE`` per table in no set order, and the
+    reference triggers refuse deleting a country, region, indicator or batch that observations
+    still point at (PostgreSQL flushes with ``TRUNCATE``, which the triggers do not see)."""
+    from django.db import connection
+
+    from sdg87.indicators.models import Observation, ObservationRevision
+
+    with connection.cursor() as cursor:
+        for model in (ObservationRevision, Observation):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a model's table name)

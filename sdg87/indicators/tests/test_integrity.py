@@ -209,3 +209,12 @@ def test_a_concurrent_delete_of_a_parent_waits_for_the_import_and_then_fails():
     assert "still has observations" in str(outcome["result"])
     assert Country.objects.filter(pk=kenya.pk).exists()
     assert Observation.objects.filter(country=kenya).count() == 1
+
+
+def test_a_transactional_test_may_leave_observations_behind(transactional_db):
+    """Its flush (DELETE per table on SQLite, in no set order) must still empty the
+    database: the ``transactional_db`` fixture removes the observations first (conftest.py,
+    as the browser tests use it)."""
+    load_indicator_reference()
+    observation(batch=ImportBatch.objects.create(format="sdmx-csv")).save()
+    assert Observation.objects.count() == 1
