@@ -49,7 +49,13 @@ REFERENCES = (
 PREFIX = "sdg87_observation_"
 
 
-def _tables(apps: Any) -> tuple[str, list[tuple[str, str]]]:
+def _tables(apps: Any = None) -> tuple[str, list[tuple[str, str]]]:
+    """The observation table and ``(column, parent table)`` pairs, from ``apps`` (a migration
+    state) or the installed models."""
+    if apps is None:
+        from django.apps import apps as installed_apps
+
+        apps = installed_apps
     observation = apps.get_model("indicators", "Observation")._meta.db_table
     parents = [(column, apps.get_model(label)._meta.db_table) for column, label in REFERENCES]
     return observation, parents
@@ -57,10 +63,6 @@ def _tables(apps: Any) -> tuple[str, list[tuple[str, str]]]:
 
 def install(connection: Any, apps: Any = None) -> None:
     """Create (or replace) the reference triggers on ``connection``'s database."""
-    if apps is None:
-        from django.apps import apps as global_apps
-
-        apps = global_apps
     observation, parents = _tables(apps)
     with connection.cursor() as cursor:
         statements = (
@@ -73,10 +75,6 @@ def install(connection: Any, apps: Any = None) -> None:
 
 
 def uninstall(connection: Any, apps: Any = None) -> None:
-    if apps is None:
-        from django.apps import apps as global_apps
-
-        apps = global_apps
     observation, parents = _tables(apps)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -113,10 +111,6 @@ def installed(connection: Any) -> set[tuple[str, str]]:
 
 def expected(apps: Any = None) -> set[str]:
     """The tables that must carry reference triggers: the observation table and its parents."""
-    if apps is None:
-        from django.apps import apps as global_apps
-
-        apps = global_apps
     observation, parents = _tables(apps)
     return {observation, *(table for _column, table in parents)}
 
@@ -192,20 +186,32 @@ $body$"""
     return statements
 
 
-def _sqlite(observation: str, parents: list[tuple[str, str]]) -> list[str]:
+def _sqlite_check(parents: list[tuple[str, str]]) -> str:
+    """The body of SQLite's insert and update triggers: abort when a reference is missing."""
+
     def absent(column: str, table: str) -> str:
         test = f"NOT EXISTS (SELECT 1 FROM {table} WHERE id = NEW.{column})"
         return test if column == "indicator_id" else f"(NEW.{column} IS NOT NULL AND {test})"
 
     checks = "\n        OR ".join(absent(column, table) for column, table in parents)
-    columns = ", ".join(column for column, _table in parents)
-    body = (
+    return (
         f"BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: an observation refers "
         f"to a row that does not exist') WHERE {checks}; END"
     )
-    statements = [
+
+
+def _sqlite_insert_trigger(observation: str, body: str) -> str:
+    return (
         f"CREATE TRIGGER IF NOT EXISTS {PREFIX}insert BEFORE INSERT ON {observation} "
-        f"FOR EACH ROW {body}",
+        f"FOR EACH ROW {body}"
+    )
+
+
+def _sqlite(observation: str, parents: list[tuple[str, str]]) -> list[str]:
+    columns = ", ".join(column for column, _table in parents)
+    body = _sqlite_check(parents)
+    statements = [
+        _sqlite_insert_trigger(observation, body),
         f"CREATE TRIGGER IF NOT EXISTS {PREFIX}update BEFORE UPDATE OF {columns} "
         f"ON {observation} FOR EACH ROW {body}",
     ]
@@ -226,10 +232,9 @@ def insert_trigger_suspended(connection: Any, table: str) -> Iterator[None]:
     trigger is created again afterwards, and the check run on ``table``: a reference to a
     missing row raises ``IntegrityError`` (and the caller's transaction rolls everything
     back, the dropped trigger included)."""
-    from django.apps import apps
     from django.db import IntegrityError
 
-    observation, parents = _tables(apps)
+    observation, parents = _tables()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TRIGGER IF EXISTS {PREFIX}insert")
     yield
@@ -240,15 +245,13 @@ def insert_trigger_suspended(connection: Any, table: str) -> Iterator[None]:
             + ", ".join(missing)
         )
     with connection.cursor() as cursor:
-        cursor.execute(_sqlite(observation, parents)[0])
+        cursor.execute(_sqlite_insert_trigger(observation, _sqlite_check(parents)))
 
 
 def missing_parents(connection: Any, table: str, limit: int = 5) -> list[str]:
     """Up to ``limit`` references in ``table`` (rows with the four reference columns) to rows
     that do not exist, as "country 123"."""
-    from django.apps import apps
-
-    _observation, parents = _tables(apps)
+    _observation, parents = _tables()
     parts = [
         f"SELECT '{column[:-3]} ' || k.{column} FROM "
         f"(SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL) AS k "

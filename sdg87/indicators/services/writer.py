@@ -197,8 +197,6 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
        the distinct parents of the staged rows are checked in one query instead
        (``integrity.insert_trigger_suspended``).
     """
-    connection.ensure_connection()
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     numbers: dict[int, int] = {}
     statics: list[tuple[Any, ...]] = []
 
@@ -229,7 +227,6 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
             1 + len(VARYING_COLUMNS),
             rows,
             narrow,
-            limit,
             on_chunk=None if progress is None else (lambda count: progress(count // 2)),
         )
         _execute_in_rows(
@@ -237,8 +234,7 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
             f"INSERT INTO temp.{STAGED_STATIC} (number, {static_names}) VALUES",
             1 + len(STATIC_COLUMNS),
             statics,
-            lambda part: [value for row in part for value in row],
-            limit,
+            _flat,
         )
         picked = ", ".join(
             [f"s.{name}" for name in STATIC_COLUMNS] + [f"r.{name}" for name in VARYING_COLUMNS]
@@ -264,17 +260,23 @@ def _insert_sqlite_observations(rows: Iterable[NewObservation], progress: Progre
     return done
 
 
+def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [value for row in rows for value in row]
+
+
 def _execute_in_rows(
     cursor: Any,
     head: str,
     width: int,
     rows: Iterable[Any],
     flatten: Callable[[Sequence[Any]], list[Any]],
-    limit: int,
     on_chunk: Progress | None = None,
 ) -> int:
     """``head`` (an ``INSERT … VALUES``) for all ``rows``, up to SQLITE_ROWS_PER_STATEMENT rows
-    per statement (``flatten`` turns rows into their parameters); returns the row count."""
+    per statement (``flatten`` turns rows into their parameters), ``on_chunk`` told the count
+    after each ``CHUNK`` rows; returns the row count."""
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per_statement = max(1, min(SQLITE_ROWS_PER_STATEMENT, limit // width))
     one = "(" + ", ".join(["%s"] * width) + ")"
     full_sql = f"{head} {', '.join([one] * per_statement)}"
@@ -383,19 +385,15 @@ def _insert(
         if progress is not None:
             progress(done)
         return done
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (fixed names)
-    iterator = iter(rows)
     with connection.cursor() as cursor:
-        while True:
-            chunk = list(_take(iterator, CHUNK))
-            if not chunk:
-                break
-            cursor.executemany(sql, chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
-    return done
+        return _execute_in_rows(
+            cursor,
+            f"INSERT INTO {table} ({names}) VALUES",
+            len(columns),
+            rows,
+            _flat,
+            on_chunk=progress,
+        )
 
 
 NULL_TEXT = "\\N"
@@ -458,14 +456,6 @@ def _copy_observations(rows: Iterable[NewObservation], progress: Progress | None
     if progress is not None:
         progress(done)
     return done
-
-
-def _take(iterator: Iterator[tuple[Any, ...]], count: int) -> Iterator[tuple[Any, ...]]:
-    for _ in range(count):
-        try:
-            yield next(iterator)
-        except StopIteration:
-            return
 
 
 def _update_postgresql(rows: Sequence[tuple[Any, ...]], progress: Progress | None) -> int:

@@ -309,8 +309,8 @@ class SqliteBackend:
         if sum(p.documents * p.weight for p in phrases) < LONG_LISTS_PER_MATCH * len(ids):
             return None
         # Straight from the table's content store (FTS5's ``<table>_content``: ``id`` and the
-        # columns as ``c0``, ``c1`` …): the same values as the virtual table's columns, read
-        # in less than half the time.
+        # columns as ``c0``, ``c1`` …): the same values as the virtual table's columns, without
+        # a lookup through the virtual table for each row.
         stored = ", ".join(f"c{index}" for index in range(len(columns)))
         cursor.execute(
             f"SELECT id, {stored} FROM {table}_content "  # noqa: S608
