@@ -550,6 +550,11 @@ NOTES = """## What shapes these figures
   tier, and neither database can stop early the way tantivy's block-max WAND does.
 * PostgreSQL counts the user's own words twice (a second ts_rank_cd) when cross-lingual
   expansions are in play.
+* PostgreSQL's exact count visits each match's row. It reads `library_search_match`, a
+  narrow copy of the index (id, status, year, and the vector stored out of line; about a
+  fifteenth of the pages of `library_search_document`, whose rows keep the head and title
+  vectors, tags and facets inline), unless the search filters on tags. A tier's query
+  returns its page only (top-N sort, no window count over the tier's rows).
 * *with facets* counts the 8 facets in one grouped query over facet keys stored with the
   index (SQLite: a `library_search_facet` table joined to the FTS5 matches; PostgreSQL: a
   `facets` array read in the same scan as the match), not with joins on the resource tables.

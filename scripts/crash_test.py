@@ -278,8 +278,8 @@ class SqliteEngine:
     def integrity_label(self) -> str:
         return "integrity_check, foreign_key_check, observation references, FTS5 integrity-check"
 
-    def search_table(self) -> tuple[str, str]:
-        return "library_search", "rowid"
+    def search_tables(self) -> list[tuple[str, str]]:
+        return [("library_search", "rowid")]
 
 
 class PostgresEngine:
@@ -402,8 +402,9 @@ class PostgresEngine:
             f"verify_heapam on {tables} tables, observation references"
         )
 
-    def search_table(self) -> tuple[str, str]:
-        return "library_search_document", "resource_id"
+    def search_tables(self) -> list[tuple[str, str]]:
+        # The documents and their narrow copy for counting: both or neither.
+        return [("library_search_document", "resource_id"), ("library_search_match", "resource_id")]
 
 
 Engine = SqliteEngine | PostgresEngine
@@ -489,13 +490,16 @@ class Monitor:
 
 def harvest_records(engine: Engine, db: str, source: str) -> list[tuple[Any, ...]]:
     """Every resource of ``source`` with what makes it a whole record."""
-    table, key = engine.search_table()
+    indexed = "".join(
+        f"(SELECT count(*) FROM {table} s WHERE s.{key} = r.id), "
+        for table, key in engine.search_tables()
+    )
     return engine.query(
         db,
         "SELECT r.source_record_id, r.title, r.status, r.language, r.year, r.type, "
         "(SELECT count(*) FROM library_resource_countries c WHERE c.resource_id = r.id), "
         "(SELECT count(*) FROM library_resource_themes t WHERE t.resource_id = r.id), "
-        f"(SELECT count(*) FROM {table} s WHERE s.{key} = r.id), "
+        f"{indexed}"
         "(SELECT count(*) FROM library_resourcefingerprint p WHERE p.resource_id = r.id) "
         "FROM library_resource r WHERE r.source = %s ORDER BY r.source_record_id",
         (source,),

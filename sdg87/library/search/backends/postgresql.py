@@ -17,6 +17,14 @@ then head matches (``head_vector``: title, abstract and the body's first ``HEAD_
 with its own GIN index), then the others; a page that fills up within a tier never ranks the
 later tiers. ``facets`` holds the resource's facet keys, counted over the matches in the same
 scan (``facet_counts_sql``).
+
+A search's exact count visits every match's row (visibility and the status filter). Those rows
+are wide (the head and title vectors, the tags and facets stay inline), so the visits spread
+over most of the table's pages. ``library_search_match`` (``MATCH``) is a narrow copy of each
+document for counting: id, status, year and ``vector`` with its own GIN index, created with
+``toast_tuple_target = 128`` so that the vector is always stored out of line (the GIN index
+finds the matches; the count never reads the vector). Its rows take a small fraction of the
+pages. Counts filtered by tags still read ``library_search_document``.
 """
 
 from __future__ import annotations
@@ -40,6 +48,13 @@ from sdg87.library.search.documents import IndexDocument, postgres_tag
 from sdg87.library.search.query import QueryPlan, to_tsquery
 
 TABLE = "library_search_document"
+MATCH = "library_search_match"  # narrow rows for counting (see the module's docstring)
+MATCH_TABLE_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {MATCH} ("
+    "resource_id bigint PRIMARY KEY, status varchar(16) NOT NULL, year integer NULL, "
+    "vector tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+    f"CREATE INDEX IF NOT EXISTS {MATCH}_vector ON {MATCH} USING gin (vector)",
+)
 WEIGHTS = "'{0.0, 0.1, 0.4, 1.0}'::float4[]"  # D, C, B, A
 NORMALISATION = 1  # rank / (1 + log(document length))
 
@@ -56,6 +71,11 @@ def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
         ids=tuple(int(pk) for pk, _score in rows),
         scores={int(pk): float(score) for pk, score in rows},
     )
+
+
+def _tag_filtered(filters: Filters) -> bool:
+    """Whether the filters test tags (``MATCH`` has only the status and year)."""
+    return any(kind != "status" for kind, _values in filters.tag_filters())
 
 
 def _rank(query_parameter: str, vector: str) -> str:
@@ -84,13 +104,17 @@ class PostgresBackend:
 
     def index(self, documents: Sequence[IndexDocument], resource_ids: Collection[int]) -> None:
         ids = sorted(set(resource_ids) | {document.resource_id for document in documents})
-        with self.connection.cursor() as cursor:
+        with (
+            transaction.atomic(using=self.connection.alias),
+            self.connection.cursor() as cursor,
+        ):
             removed = self._stored_terms(cursor, ids)
             for chunk in chunks(ids):
-                cursor.execute(
-                    f"DELETE FROM {TABLE} WHERE resource_id = ANY(%s)",  # noqa: S608
-                    [list(chunk)],
-                )
+                for table in (TABLE, MATCH):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE resource_id = ANY(%s)",  # noqa: S608
+                        [list(chunk)],
+                    )
             cursor.executemany(
                 f"INSERT INTO {TABLE} "  # noqa: S608
                 "(resource_id, status, language, year, type, sort_date, tags, vector, rank_vector, "
@@ -121,6 +145,14 @@ class PostgresBackend:
                     for document in documents
                 ],
             )
+            # The narrow copy takes the stored vector as it is (no second analysis).
+            for chunk in chunks([document.resource_id for document in documents]):
+                cursor.execute(
+                    f"INSERT INTO {MATCH} (resource_id, status, year, vector) "  # noqa: S608
+                    f"SELECT resource_id, status, year, vector FROM {TABLE} "
+                    "WHERE resource_id = ANY(%s)",
+                    [list(chunk)],
+                )
             update_vocabulary(cursor, removed, document_terms(documents))
 
     def unindex(self, resource_ids: Collection[int]) -> None:
@@ -128,11 +160,12 @@ class PostgresBackend:
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {TABLE}, library_search_term")
+            cursor.execute(f"TRUNCATE {TABLE}, {MATCH}, library_search_term")
 
     def optimize(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {TABLE}")
+            cursor.execute(f"VACUUM ANALYZE {MATCH}")
             cursor.execute("VACUUM ANALYZE library_search_term")
 
     def indexed_count(self) -> int:
@@ -195,7 +228,12 @@ class PostgresBackend:
     ) -> Ranked:
         """Relevance in tiers, as the SQLite backend does: documents whose title matches the
         whole query, then those whose head does (ranked on the head), then the others; a page
-        that fills up within a tier never ranks the later ones."""
+        that fills up within a tier never ranks the later ones.
+
+        A tier's query ranks and returns its page only (a top-N sort; no window count, which
+        would keep every match's row): how many the tier holds follows from a page it does not
+        fill, and a page that fills up takes the exact count of all matches from one count
+        query (on the narrow table when the filters allow it)."""
         where, params = self._where(plan, filters)
         query_text = to_tsquery(plan)
         originals = to_tsquery(plan.originals_only()) if plan.has_expansions else ""
@@ -204,6 +242,9 @@ class PostgresBackend:
         def ranked_on(vector: str) -> str:
             return " + ".join(_rank("%s::tsquery", vector) for _ in rank_params)
 
+        def total(cursor: Any) -> int:
+            return self._count(cursor, where, params, narrow=not _tag_filtered(filters))
+
         rank = ranked_on("rank_vector")
         # The head tier ranks on the head (as SQLite's bm25 on its head table): a vector a
         # fraction of ``rank_vector``'s size, read for each of the tier's matches.
@@ -211,15 +252,15 @@ class PostgresBackend:
         with self.connection.cursor() as cursor:
             if sort == "date":
                 cursor.execute(
-                    f"SELECT resource_id, {rank} AS score, count(*) OVER () "  # noqa: S608
+                    f"SELECT resource_id, {rank} AS score "  # noqa: S608
                     f"FROM {TABLE} WHERE {where} ORDER BY year DESC NULLS LAST, "
                     "sort_date DESC NULLS LAST, resource_id DESC LIMIT %s OFFSET %s",
                     [*rank_params, *params, limit, offset],
                 )
-                rows = cursor.fetchall()
-                if rows:
-                    return _ranked([(r[0], r[1]) for r in rows], int(rows[0][2]))
-                return _ranked([], self._count(cursor, where, params))
+                found = cursor.fetchall()
+                if found and len(found) < limit:  # the page ends the matches
+                    return _ranked(found, offset + len(found))
+                return _ranked(found, total(cursor))
             in_title = "title_vector @@ %s::tsquery"
             in_head = "head_vector @@ %s::tsquery"
             # Tiers: title matches, then head matches, then the others (a partition of the
@@ -245,30 +286,37 @@ class PostgresBackend:
             for tier_where, tier_params, condition, condition_params, tier_rank, bonus in tiers:
                 wanted = limit - len(rows)
                 if not wanted:
-                    return _ranked(rows, self._count(cursor, where, params))
+                    return _ranked(rows, total(cursor))
                 cursor.execute(
-                    f"SELECT resource_id, {tier_rank} AS score, count(*) OVER () "  # noqa: S608
+                    f"SELECT resource_id, {tier_rank} AS score "  # noqa: S608
                     f"FROM {TABLE} WHERE {tier_where} AND {condition} "
                     "ORDER BY score DESC, resource_id LIMIT %s OFFSET %s",
                     [*rank_params, *tier_params, *condition_params, wanted, skip],
                 )
                 found = cursor.fetchall()
                 rows += [(row[0], bonus + row[1]) for row in found]
-                if found:
-                    in_tier = int(found[0][2])
-                elif skip:
+                if len(found) == wanted:
+                    continue  # the page is full: the next round (or the end) counts
+                # The tier ends before the page does: it holds ``skip + len(found)`` matches,
+                # unless the page starts past its end.
+                if found or not skip:
+                    in_tier = skip + len(found)
+                else:
                     in_tier = self._count(
                         cursor, f"{tier_where} AND {condition}", [*tier_params, *condition_params]
                     )
-                else:
-                    in_tier = 0
                 counted += in_tier
                 skip = max(0, skip - in_tier)
+            if len(rows) == limit:
+                return _ranked(rows, total(cursor))
             return _ranked(rows, counted)
 
     @staticmethod
-    def _count(cursor: Any, where: str, params: list[Any]) -> int:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
+    def _count(cursor: Any, where: str, params: list[Any], *, narrow: bool = False) -> int:
+        """Matches of ``where``; ``narrow``: on ``MATCH``, whose columns ``where`` then only
+        names (the text match, status and year)."""
+        table = MATCH if narrow else TABLE
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)  # noqa: S608
         return int(cursor.fetchone()[0])
 
     def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
