@@ -555,6 +555,10 @@ NOTES = """## What shapes these figures
   fifteenth of the pages of `library_search_document`, whose rows keep the head and title
   vectors, tags and facets inline), unless the search filters on tags. A tier's query
   returns its page only (top-N sort, no window count over the tier's rows).
+* PostgreSQL's title tier reads `library_search_titles`, whose rows hold the rank vector
+  inline (in `library_search_document` it is stored out of line, one TOAST fetch per
+  ranked match); the head tier ranks with `ts_rank`, which does less work per match than
+  `ts_rank_cd`.
 * *with facets* counts the 8 facets in one grouped query over facet keys stored with the
   index (SQLite: a `library_search_facet` table joined to the FTS5 matches; PostgreSQL: a
   `facets` array read in the same scan as the match), not with joins on the resource tables.

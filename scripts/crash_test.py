@@ -403,8 +403,12 @@ class PostgresEngine:
         )
 
     def search_tables(self) -> list[tuple[str, str]]:
-        # The documents and their narrow copy for counting: both or neither.
-        return [("library_search_document", "resource_id"), ("library_search_match", "resource_id")]
+        # The documents and the side tables written with them: all or none.
+        return [
+            ("library_search_document", "resource_id"),
+            ("library_search_match", "resource_id"),
+            ("library_search_titles", "resource_id"),
+        ]
 
 
 Engine = SqliteEngine | PostgresEngine

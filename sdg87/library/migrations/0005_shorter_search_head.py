@@ -41,11 +41,11 @@ def _rebuild_heads(apps, schema_editor):
         ids = [pk for (pk,) in cursor.fetchall()]
     if ids:
         from sdg87.library.search import index_resources
-        from sdg87.library.search.backends.postgresql import MATCH_TABLE_SQL
+        from sdg87.library.search.backends.postgresql import SIDE_TABLES_SQL
 
-        # The indexer is today's code: it also writes the narrow table of migration 0006.
+        # The indexer is today's code: it also writes the side tables of migration 0006.
         with connection.cursor() as cursor:
-            for statement in MATCH_TABLE_SQL:
+            for statement in SIDE_TABLES_SQL:
                 cursor.execute(statement)
         for start in range(0, len(ids), BATCH):
             index_resources(ids[start : start + BATCH])

@@ -1,6 +1,7 @@
 """A search's count is exact for every page, sort and filter (both databases), and on
-PostgreSQL the narrow table the count reads (``library_search_match``) mirrors the indexed
-documents through every kind of change."""
+PostgreSQL the side tables of the index (``library_search_match``, which the count reads, and
+``library_search_titles``, the title tier's) mirror the indexed documents through every kind
+of change."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sdg87.library.search import (
 from sdg87.library.search.backends.base import Filters, TermVocabulary
 from sdg87.library.search.backends.sqlite import HEAD_TERMS
 from sdg87.library.search.query import parse_query, plan_query
-from sdg87.library.tests.search_support import resource
+from sdg87.library.tests.search_support import geography, resource
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +52,12 @@ def _corpus() -> list[Resource]:
     return made
 
 
-def _expected(made: list[Resource], filters: Filters) -> set[int]:
+def _expected(made: list[Resource], filters: Filters, excluded: str | None) -> set[int]:
     return {
         item.pk
         for item in made
         if "cocoa" in (item.title + " " + item.full_text).lower()
+        and (excluded is None or excluded not in item.full_text.split())
         and item.status in filters.statuses
         and (not filters.types or item.type in filters.types)
         and (filters.year_from is None or item.year >= filters.year_from)
@@ -74,14 +76,16 @@ FILTERS = [
 ]
 
 
+@pytest.mark.parametrize("query", ["cocoa", "cocoa -filler0"])
 @pytest.mark.parametrize("sort", ["relevance", "date"])
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
-def test_every_page_carries_the_exact_count(sort, filters):
+def test_every_page_carries_the_exact_count(query, sort, filters):
     made = _corpus()
-    expected = _expected(made, filters)
+    expected = _expected(made, filters, "filler0" if "-" in query else None)
+    assert expected or filters != Filters()
     backend = _backend()
     plan = plan_query(
-        parse_query("cocoa"),
+        parse_query(query),
         language="en",
         table=expansion_table(),
         vocabulary=TermVocabulary(connection),
@@ -97,74 +101,91 @@ def test_every_page_carries_the_exact_count(sort, filters):
         assert set(seen) == expected, size
 
 
-# --- PostgreSQL: the narrow copy -------------------------------------------------------------
+# --- PostgreSQL: the side tables -------------------------------------------------------------
 
 
-def _mirror_differences() -> list[tuple]:
+def _mirror_differences() -> dict[str, list[tuple]]:
+    from sdg87.library.search.backends.postgresql import SIDE_TABLES, TABLE
+
+    differences = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "(SELECT resource_id, status, year, vector FROM library_search_document "
-            "EXCEPT SELECT resource_id, status, year, vector FROM library_search_match) "
-            "UNION ALL "
-            "(SELECT resource_id, status, year, vector FROM library_search_match "
-            "EXCEPT SELECT resource_id, status, year, vector FROM library_search_document)"
-        )
-        return cursor.fetchall()
+        for table, columns in SIDE_TABLES.items():
+            cursor.execute(
+                f"(SELECT {columns} FROM {TABLE} EXCEPT SELECT {columns} FROM {table}) "  # noqa: S608
+                "UNION ALL "
+                f"(SELECT {columns} FROM {table} EXCEPT SELECT {columns} FROM {TABLE})"
+            )
+            differences[table] = cursor.fetchall()
+    return differences
 
 
-def _matches() -> int:
+NO_DIFFERENCES = {"library_search_match": [], "library_search_titles": []}
+
+
+def _rows(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM library_search_match")
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
         return int(cursor.fetchone()[0])
+
+
+def _side_rows() -> set[int]:
+    return {_rows("library_search_match"), _rows("library_search_titles")}
 
 
 @pytest.fixture
 def postgresql():
     if connection.vendor != "postgresql":
-        pytest.skip("the narrow table is PostgreSQL's")
+        pytest.skip("the side tables are PostgreSQL's")
 
 
-def test_the_narrow_copy_follows_every_change(postgresql):
+def test_the_side_tables_follow_every_change(postgresql):
     made = _corpus()
-    assert _matches() == len(made)
-    assert _mirror_differences() == []
+    assert _side_rows() == {len(made)}
+    assert _mirror_differences() == NO_DIFFERENCES
 
     first, second, third = made[0], made[1], made[2]
     Resource.objects.filter(pk=first.pk).update(
-        status="withdrawn", year=1999, full_text="Tea and cocoa farms."
+        status="withdrawn", year=1999, title="Tea and cocoa", full_text="Tea and cocoa farms."
     )
+    first.countries.set([geography()["GHA"]])
     Resource.objects.filter(pk=second.pk).update(title="Renamed")
     index_resources([first.pk, second.pk])
-    assert _mirror_differences() == []
+    assert _mirror_differences() == NO_DIFFERENCES
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT status, year FROM library_search_match WHERE resource_id = %s", [first.pk]
         )
         assert cursor.fetchone() == ("withdrawn", 1999)
+        cursor.execute(
+            "SELECT status, year, title_vector @@ 'tea'::tsquery, "
+            "'country:GHA' = ANY(tags) FROM library_search_titles WHERE resource_id = %s",
+            [first.pk],
+        )
+        assert cursor.fetchone() == ("withdrawn", 1999, True, True)
 
     unindex_resources([second.pk])
     third_pk = third.pk
     third.delete()
     index_resources([third_pk])
-    assert _matches() == len(made) - 2
-    assert _mirror_differences() == []
+    assert _side_rows() == {len(made) - 2}
+    assert _mirror_differences() == NO_DIFFERENCES
 
     assert resources_reindex() == len(made) - 1
-    assert _matches() == len(made) - 1
-    assert _mirror_differences() == []
+    assert _side_rows() == {len(made) - 1}
+    assert _mirror_differences() == NO_DIFFERENCES
 
 
-def test_the_migration_fills_the_narrow_copy_from_the_index(postgresql):
+def test_the_migration_fills_the_side_tables_from_the_index(postgresql):
     import importlib
 
-    migration = importlib.import_module("sdg87.library.migrations.0006_search_match_table")
+    migration = importlib.import_module("sdg87.library.migrations.0006_search_side_tables")
     made = _corpus()
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE library_search_match")
+        cursor.execute("DROP TABLE library_search_match, library_search_titles")
 
     migration._create(None, SimpleNamespace(connection=connection))
 
-    assert _matches() == len(made)
-    assert _mirror_differences() == []
+    assert _side_rows() == {len(made)}
+    assert _mirror_differences() == NO_DIFFERENCES
     migration._create(None, SimpleNamespace(connection=connection))  # again: no duplicates
-    assert _matches() == len(made)
+    assert _side_rows() == {len(made)}

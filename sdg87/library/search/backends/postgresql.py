@@ -28,6 +28,12 @@ document for counting: id, status, year and ``vector`` with its own GIN index, c
 ``toast_tuple_target = 128`` so that the vector is always stored out of line (the GIN index
 finds the matches; the count never reads the vector). Its rows take a small fraction of the
 pages. Counts filtered by tags still read ``library_search_document``.
+
+The title tier ranks its matches on ``rank_vector``, which ``library_search_document`` stores
+out of line (TOAST: one index lookup and fetch per ranked match, hundreds for a country
+name). ``library_search_titles`` (``TITLES``) holds the title tier's columns with the rank
+vector inline (``STORAGE MAIN``) and its own GIN index on the titles; a query with excluded
+words ranks the title tier on the documents' table, which has the whole vector to test.
 """
 
 from __future__ import annotations
@@ -52,12 +58,24 @@ from sdg87.library.search.query import QueryPlan, to_tsquery
 
 TABLE = "library_search_document"
 MATCH = "library_search_match"  # narrow rows for counting (see the module's docstring)
-MATCH_TABLE_SQL = (
+TITLES = "library_search_titles"  # the title tier's rows (see the module's docstring)
+# Both are copies of columns of TABLE, written with it (``index``); created by migration 0006.
+SIDE_TABLES_SQL = (
     f"CREATE TABLE IF NOT EXISTS {MATCH} ("
     "resource_id bigint PRIMARY KEY, status varchar(16) NOT NULL, year integer NULL, "
     "vector tsvector NOT NULL) WITH (toast_tuple_target = 128)",
     f"CREATE INDEX IF NOT EXISTS {MATCH}_vector ON {MATCH} USING gin (vector)",
+    f"CREATE TABLE IF NOT EXISTS {TITLES} ("
+    "resource_id bigint PRIMARY KEY, status varchar(16) NOT NULL, year integer NULL, "
+    "tags text[] NOT NULL, title_vector tsvector NOT NULL, rank_vector tsvector NOT NULL)",
+    f"ALTER TABLE {TITLES} ALTER COLUMN tags SET STORAGE MAIN, "
+    "ALTER COLUMN title_vector SET STORAGE MAIN, ALTER COLUMN rank_vector SET STORAGE MAIN",
+    f"CREATE INDEX IF NOT EXISTS {TITLES}_title ON {TITLES} USING gin (title_vector)",
 )
+SIDE_TABLES = {  # table: the columns it copies from TABLE
+    MATCH: "resource_id, status, year, vector",
+    TITLES: "resource_id, status, year, tags, title_vector, rank_vector",
+}
 WEIGHTS = "'{0.0, 0.1, 0.4, 1.0}'::float4[]"  # D, C, B, A
 NORMALISATION = 1  # rank / (1 + log(document length))
 
@@ -113,7 +131,7 @@ class PostgresBackend:
         ):
             removed = self._stored_terms(cursor, ids)
             for chunk in chunks(ids):
-                for table in (TABLE, MATCH):
+                for table in (TABLE, *SIDE_TABLES):
                     cursor.execute(
                         f"DELETE FROM {table} WHERE resource_id = ANY(%s)",  # noqa: S608
                         [list(chunk)],
@@ -148,14 +166,14 @@ class PostgresBackend:
                     for document in documents
                 ],
             )
-            # The narrow copy takes the stored vector as it is (no second analysis).
+            # The side tables take the stored values as they are (no second analysis).
             for chunk in chunks([document.resource_id for document in documents]):
-                cursor.execute(
-                    f"INSERT INTO {MATCH} (resource_id, status, year, vector) "  # noqa: S608
-                    f"SELECT resource_id, status, year, vector FROM {TABLE} "
-                    "WHERE resource_id = ANY(%s)",
-                    [list(chunk)],
-                )
+                for table, columns in SIDE_TABLES.items():
+                    cursor.execute(
+                        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                        f"SELECT {columns} FROM {TABLE} WHERE resource_id = ANY(%s)",
+                        [list(chunk)],
+                    )
             update_vocabulary(cursor, removed, document_terms(documents))
 
     def unindex(self, resource_ids: Collection[int]) -> None:
@@ -163,12 +181,13 @@ class PostgresBackend:
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {TABLE}, {MATCH}, library_search_term")
+            cursor.execute(f"TRUNCATE {TABLE}, {MATCH}, {TITLES}, library_search_term")
 
     def optimize(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {TABLE}")
-            cursor.execute(f"VACUUM ANALYZE {MATCH}")
+            for table in SIDE_TABLES:
+                cursor.execute(f"VACUUM ANALYZE {table}")
             cursor.execute("VACUUM ANALYZE library_search_term")
 
     def indexed_count(self) -> int:
@@ -273,9 +292,13 @@ class PostgresBackend:
             tiers_where, tiers_params = (
                 (where, params) if plan.excluded else self._where(plan, filters, text_match=False)
             )
+            # The title tier reads its own table (the rank vector inline), unless excluded
+            # words need the whole vector.
+            titles = TABLE if plan.excluded else TITLES
             tiers = (
-                (tiers_where, tiers_params, in_title, [query_text], rank, TITLE_TIER),
+                (titles, tiers_where, tiers_params, in_title, [query_text], rank, TITLE_TIER),
                 (
+                    TABLE,
                     tiers_where,
                     tiers_params,
                     f"{in_head} AND NOT {in_title}",
@@ -283,17 +306,18 @@ class PostgresBackend:
                     head_rank,
                     HEAD_TIER,
                 ),
-                (where, params, f"NOT {in_head}", [query_text], rank, 0.0),
+                (TABLE, where, params, f"NOT {in_head}", [query_text], rank, 0.0),
             )
             rows: list[tuple[int, float]] = []
             counted, skip = 0, offset
-            for tier_where, tier_params, condition, condition_params, tier_rank, bonus in tiers:
+            for tier in tiers:
+                table, tier_where, tier_params, condition, condition_params, tier_rank, bonus = tier
                 wanted = limit - len(rows)
                 if not wanted:
                     return _ranked(rows, total(cursor))
                 cursor.execute(
                     f"SELECT resource_id, {tier_rank} AS score "  # noqa: S608
-                    f"FROM {TABLE} WHERE {tier_where} AND {condition} "
+                    f"FROM {table} WHERE {tier_where} AND {condition} "
                     "ORDER BY score DESC, resource_id LIMIT %s OFFSET %s",
                     [*rank_params, *tier_params, *condition_params, wanted, skip],
                 )
@@ -307,7 +331,10 @@ class PostgresBackend:
                     in_tier = skip + len(found)
                 else:
                     in_tier = self._count(
-                        cursor, f"{tier_where} AND {condition}", [*tier_params, *condition_params]
+                        cursor,
+                        f"{tier_where} AND {condition}",
+                        [*tier_params, *condition_params],
+                        table=table,
                     )
                 counted += in_tier
                 skip = max(0, skip - in_tier)
@@ -316,10 +343,12 @@ class PostgresBackend:
             return _ranked(rows, counted)
 
     @staticmethod
-    def _count(cursor: Any, where: str, params: list[Any], *, narrow: bool = False) -> int:
-        """Matches of ``where``; ``narrow``: on ``MATCH``, whose columns ``where`` then only
-        names (the text match, status and year)."""
-        table = MATCH if narrow else TABLE
+    def _count(
+        cursor: Any, where: str, params: list[Any], *, narrow: bool = False, table: str = TABLE
+    ) -> int:
+        """Matches of ``where`` in ``table``; ``narrow``: on ``MATCH``, whose columns ``where``
+        then only names (the text match, status and year)."""
+        table = MATCH if narrow else table
         cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)  # noqa: S608
         return int(cursor.fetchone()[0])
 
