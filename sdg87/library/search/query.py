@@ -558,13 +558,20 @@ def _repeat(alternative: Alternative, *, weigh_originals: bool, documents: int) 
     return 2 if weigh_originals and alternative.original and rare else 1
 
 
-def _fts5_group(group: Group, *, weigh_originals: bool, documents: int = 0) -> str:
+def _fts5_group(
+    group: Group, *, weigh_originals: bool, documents: int = 0, weighted: bool = True
+) -> str:
     rendered: list[str] = []
     for alternative in group.alternatives:
         text = _fts5_alternative(alternative)
-        if text:
-            repeat = _repeat(alternative, weigh_originals=weigh_originals, documents=documents)
-            rendered.extend([text] * repeat)
+        if not text:
+            continue
+        if not weighted:
+            if text not in rendered:  # the same matches: each copy is one more pass
+                rendered.append(text)
+            continue
+        repeat = _repeat(alternative, weigh_originals=weigh_originals, documents=documents)
+        rendered.extend([text] * repeat)
     return "(" + " OR ".join(rendered) + ")" if rendered else ""
 
 
@@ -607,15 +614,20 @@ def fts5_phrases(plan: QueryPlan) -> tuple[Phrase, ...]:
     )
 
 
-def to_fts5(plan: QueryPlan) -> str:
+def to_fts5(plan: QueryPlan, *, weighted: bool = True) -> str:
     """The FTS5 MATCH expression for a plan (empty if nothing to match).
 
     No column filter: terms are letters and digits, filter tags are ``x<kind><value>``
     tokens of their own column, and a column filter would make FTS5 read position lists.
+
+    ``weighted``: for ranking, an original phrase is written twice (bm25 counts it twice,
+    ``_repeat``). Without, for matching and counting, each distinct phrase is written once:
+    the same matches, and FTS5 reads each posting list once.
     """
     weigh = plan.has_expansions
     parts = [
-        _fts5_group(group, weigh_originals=weigh, documents=plan.documents) for group in plan.groups
+        _fts5_group(group, weigh_originals=weigh, documents=plan.documents, weighted=weighted)
+        for group in plan.groups
     ]
     parts = [part for part in parts if part]
     if not parts:

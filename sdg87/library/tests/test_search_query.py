@@ -82,6 +82,16 @@ def test_a_french_phrase_is_expanded_to_english_with_lower_weight():
     assert rendered.count('"cocoa"') == 1
 
 
+def test_the_expression_for_matching_names_each_phrase_once():
+    plan = plan_query(parse_query("travail des enfants cacao"), language="fr", table=TABLE)
+    weighted, matching = to_fts5(plan), to_fts5(plan, weighted=False)
+    assert matching.count('"cacao"') == 1
+    assert matching.count('"cocoa"') == 1
+    phrases = re.findall(r'\([^()]*\)|"[^"]*"', matching)
+    assert len(phrases) == len(set(phrases))
+    assert set(re.findall(r'"[^"]*"', matching)) == set(re.findall(r'"[^"]*"', weighted))
+
+
 def test_the_query_language_is_guessed_from_stop_words():
     plan = plan_query(parse_query("los niños de la calle"), language=None, table=TABLE)
     assert plan.languages == ("es",)

@@ -177,14 +177,17 @@ class SqliteBackend:
         high = min(bounds["high"], filters.year_to or bounds["high"])
         return [fts5_tag("year", year) for year in range(low, high + 1)]
 
-    def match_expression(self, plan: QueryPlan, filters: Filters) -> str | None:
-        """The MATCH expression (None: nothing can match).
+    def match_expression(
+        self, plan: QueryPlan, filters: Filters, *, weighted: bool = True
+    ) -> str | None:
+        """The MATCH expression (None: nothing can match); ``weighted`` for ranking with
+        bm25, else for matching and counting only (``to_fts5``).
 
         Published-only (the public's case) is ``NOT "xstatusunpublished"``: a rare token is
         far cheaper to exclude than a token of every document is to require.
         """
         parts = []
-        text = to_fts5(plan)
+        text = to_fts5(plan, weighted=weighted)
         if text:
             parts.append(f"({text})")
         for kind, values in filters.tag_filters():
@@ -228,8 +231,11 @@ class SqliteBackend:
         expression = self.match_expression(plan, filters)
         if expression is None:
             return Ranked(count=0)
+        # The same matches, each phrase once: for every query that does not rank.
+        matching = self.match_expression(plan, filters, weighted=False)
+        assert matching is not None  # None for the same filters as ``expression``
         if sort == "date":
-            return self._by_date(expression, offset, limit)
+            return self._by_date(expression, matching, offset, limit)
         rows: list[tuple[int, float]] = []
         tiers_counted = 0  # matches in the tiers ranked so far
         skip = offset  # of the page's offset, what is left to skip in the next tier
@@ -245,12 +251,12 @@ class SqliteBackend:
                         f"AND rowid NOT IN (SELECT rowid FROM {previous} "  # noqa: S608
                         f"WHERE {previous} MATCH %s) "
                     )
-                    params.append(expression)
+                    params.append(matching)
                 if plan.excluded and table != TABLE:
                     # An excluded word may be further down than the title or the head.
                     excluded += f"AND rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "  # noqa: S608
-                    params.append(expression)
-                small = self._small_tier(cursor, plan, table, excluded, [expression, *params[2:]])
+                    params.append(matching)
+                small = self._small_tier(cursor, plan, table, excluded, [matching, *params[2:]])
                 if small is not None:
                     rows += [(pk, bonus + score) for pk, score in small[skip : skip + wanted]]
                     tiers_counted += len(small)
@@ -270,7 +276,7 @@ class SqliteBackend:
                 elif skip:
                     cursor.execute(
                         f"SELECT count(*) FROM {table} WHERE {table} MATCH %s {excluded}",  # noqa: S608
-                        [expression, *params[2:]],
+                        [matching, *params[2:]],
                     )
                     in_tier = int(cursor.fetchone()[0])
                 else:
@@ -283,7 +289,7 @@ class SqliteBackend:
             # Ranking stopped early (the page is full): count every match, without ranking.
             cursor.execute(
                 f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
-                [expression],
+                [matching],
             )
             return self._ranked(rows, int(cursor.fetchone()[0]))
 
@@ -328,7 +334,7 @@ class SqliteBackend:
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored
 
-    def _by_date(self, expression: str, offset: int, limit: int) -> Ranked:
+    def _by_date(self, expression: str, matching: str, offset: int, limit: int) -> Ranked:
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT s.rowid, -s.rank, count(*) OVER () FROM {TABLE} s "  # noqa: S608
@@ -343,7 +349,7 @@ class SqliteBackend:
                 return self._ranked([(row[0], row[1]) for row in rows], int(rows[0][2]))
             cursor.execute(
                 f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
-                [expression],
+                [matching],
             )
             return self._ranked([], int(cursor.fetchone()[0]))
 
@@ -356,7 +362,7 @@ class SqliteBackend:
         )
 
     def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
-        expression = self.match_expression(plan, filters)
+        expression = self.match_expression(plan, filters, weighted=False)
         if expression is None:
             return "SELECT NULL AS id WHERE 0", []
         return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]  # noqa: S608
@@ -364,7 +370,7 @@ class SqliteBackend:
     def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
         """``(facet key, count)`` over the matches: one scan of the FTS5 matches, each joined
         to its few facet rows (a clustered range of a ``WITHOUT ROWID`` table)."""
-        expression = self.match_expression(plan, filters)
+        expression = self.match_expression(plan, filters, weighted=False)
         if expression is None:
             return "SELECT NULL, 0 WHERE 0", []
         return (
