@@ -383,6 +383,7 @@ def django_worker(vendor: str, documents: int, repeat: int) -> dict[str, Any]:
         "total_seconds": time.perf_counter() - started,
     }
     result["documents"] = Resource.objects.count()
+    result["index_tables"] = index_sizes(vendor)
 
     # Latency: every judged query, after one warm-up pass.
     queries = [(item["query"], item["lang"]) for item in judgements]
@@ -424,6 +425,44 @@ def django_worker(vendor: str, documents: int, repeat: int) -> dict[str, Any]:
 
         result["server"] = f"SQLite {sqlite3.sqlite_version}"
     return result
+
+
+FTS5_TABLES = ("library_search_title", "library_search_head", "library_search")
+FTS5_SHADOWS = ("config", "content", "data", "docsize", "idx")
+
+
+def index_sizes(vendor: str) -> dict[str, int]:
+    """Bytes of each search table, its indexes included (PostgreSQL: TOAST too; SQLite: an FTS5
+    table's shadow tables counted as the table)."""
+    from django.db import connection
+
+    sizes: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'r' AND n.nspname = current_schema() "
+                "AND starts_with(c.relname, 'library_search') ORDER BY c.relname"
+            )
+            return {name: int(size) for name, size in cursor.fetchall()}
+        cursor.execute(
+            "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+            "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1"
+        )
+        for name, size in cursor.fetchall():
+            if not name.startswith("library_search"):
+                continue
+            owner = next(
+                (
+                    table
+                    for table in FTS5_TABLES
+                    if any(name == f"{table}_{shadow}" for shadow in FTS5_SHADOWS)
+                ),
+                name,
+            )
+            sizes[owner] = sizes.get(owner, 0) + int(size)
+    return dict(sorted(sizes.items()))
 
 
 def tantivy_worker(documents: int, repeat: int) -> dict[str, Any]:
@@ -638,6 +677,17 @@ def markdown(results: list[dict[str, Any]], documents: int, repeat: int, seconds
         f"batches of {BATCH} as an import does; optimise is FTS5's `optimize` / PostgreSQL's "
         "`VACUUM ANALYZE` after the load. tantivy indexes title and body with its English "
         "stemmer on one thread.",
+        "",
+        "Size of the search tables after the load (indexes included; PostgreSQL: with their "
+        "TOAST tables; SQLite: an FTS5 table with its shadow tables):",
+        "",
+        "| engine | table | MB |",
+        "|---|---|---:|",
+        *(
+            f"| {result['server']} | `{table}` | {size / 1e6:,.1f} |"
+            for result in results
+            for table, size in result.get("index_tables", {}).items()
+        ),
         "",
         "## Relevance",
         "",
