@@ -240,34 +240,36 @@ HIT_FIELDS = ("id", "title", "language", "year", "type", "organisation", "url", 
 
 
 def _hit_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]]]:
-    """The hits' fields (the start of the text, ``HEAD_CHARS``) and countries: two flat
-    queries. ``cut`` tells whether there is more text."""
+    """The hits' fields (the start of the text, ``HEAD_CHARS``) and countries, in one query.
+    ``cut`` tells whether there is more text."""
     from sdg87.countries.models import Country
 
     marks = ", ".join(["%s"] * len(ids))
-    columns = ", ".join(HIT_FIELDS)
+    columns = ", ".join(f"r.{field}" for field in HIT_FIELDS)
     through = Resource.countries.through._meta.db_table
+    # ISO3 codes are three letters: a comma-separated list splits back exactly.
+    joined = (
+        "string_agg(c.iso3, ',')"
+        if connection.vendor == "postgresql"
+        else "group_concat(c.iso3, ',')"
+    )
+    countries: dict[int, list[str]] = {pk: [] for pk in ids}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns}, substr(full_text, 1, %s) FROM {Resource._meta.db_table} "  # noqa: S608
-            f"WHERE id IN ({marks})",
+            f"SELECT {columns}, substr(r.full_text, 1, %s), "  # noqa: S608
+            f"(SELECT {joined} FROM {through} rc "
+            f"JOIN {Country._meta.db_table} c ON c.id = rc.country_id "
+            "WHERE rc.resource_id = r.id) "
+            f"FROM {Resource._meta.db_table} r WHERE r.id IN ({marks})",
             [HEAD_CHARS + 1, *ids],
         )
         by_id = {}
         for row in cursor:
-            fields = dict(zip((*HIT_FIELDS, "text"), row, strict=True))
+            fields = dict(zip((*HIT_FIELDS, "text"), row[:-1], strict=True))
             text = fields["text"] or ""
             fields["text"], fields["cut"] = text[:HEAD_CHARS], len(text) > HEAD_CHARS
             by_id[row[0]] = fields
-        cursor.execute(
-            f"SELECT rc.resource_id, c.iso3 FROM {through} rc "  # noqa: S608
-            f"JOIN {Country._meta.db_table} c ON c.id = rc.country_id "
-            f"WHERE rc.resource_id IN ({marks})",
-            ids,
-        )
-        countries: dict[int, list[str]] = {pk: [] for pk in ids}
-        for resource_id, iso3 in cursor:
-            countries[resource_id].append(iso3)
+            countries[row[0]] = row[-1].split(",") if row[-1] else []
     return by_id, countries
 
 
