@@ -567,7 +567,7 @@ NOTES = """## What shapes these figures
 * Both databases rank in three tiers: documents whose title matches the whole query, then
   those whose *head* (title, abstract and the first 50 terms of the body) matches it, then
   the others. Each tier is ranked on its own (FTS5: bm25 on the title table, the head table,
-  the whole documents; PostgreSQL: ts_rank_cd on `rank_vector`, on `head_vector` for the
+  the whole documents; PostgreSQL: ts_rank_cd on `rank_vector`, ts_rank on `head_vector` for the
   head tier, the tiers being found with the GIN indexes of `title_vector`, `head_vector`
   and `vector`), and a page that fills up
   within a tier never ranks the later tiers: they are only counted (an exact count, without
@@ -595,9 +595,11 @@ NOTES = """## What shapes these figures
   vectors, tags and facets inline), unless the search filters on tags. A tier's query
   returns its page only (top-N sort, no window count over the tier's rows).
 * PostgreSQL's title tier reads `library_search_titles`, whose rows hold the rank vector
-  inline (in `library_search_document` it is stored out of line, one TOAST fetch per
+  inline (it used to be stored out of line in `library_search_document`, one TOAST fetch per
   ranked match); the head tier ranks with `ts_rank`, which does less work per match than
   `ts_rank_cd`.
+* SQLite matches and counts with each phrase of the query once (the ranking expression writes
+  an original phrase twice, for bm25's weights).
 * *with facets* counts the 8 facets in one grouped query over facet keys stored with the
   index (SQLite: a `library_search_facet` table joined to the FTS5 matches; PostgreSQL: a
   `facets` array read in the same scan as the match), not with joins on the resource tables.

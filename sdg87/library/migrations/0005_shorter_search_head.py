@@ -41,12 +41,14 @@ def _rebuild_heads(apps, schema_editor):
         ids = [pk for (pk,) in cursor.fetchall()]
     if ids:
         from sdg87.library.search import index_resources
-        from sdg87.library.search.backends.postgresql import SIDE_TABLES_SQL
+        from sdg87.library.search.backends.postgresql import SIDE_TABLES_SQL, TABLE
 
-        # The indexer is today's code: it also writes the side tables of migration 0006.
+        # The indexer is today's code: it writes the side tables of migration 0006, and the
+        # rank vector to one of them only (it is recomputed for every document here).
         with connection.cursor() as cursor:
             for statement in SIDE_TABLES_SQL:
                 cursor.execute(statement)
+            cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS rank_vector")
         for start in range(0, len(ids), BATCH):
             index_resources(ids[start : start + BATCH])
 

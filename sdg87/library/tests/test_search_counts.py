@@ -175,17 +175,50 @@ def test_the_side_tables_follow_every_change(postgresql):
     assert _mirror_differences() == NO_DIFFERENCES
 
 
-def test_the_migration_fills_the_side_tables_from_the_index(postgresql):
+def _rank_vectors() -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT resource_id, rank_vector::text FROM library_search_titles")
+        return dict(cursor.fetchall())
+
+
+def test_the_titles_hold_the_rank_vector(postgresql):
+    made = _corpus()
+    vectors = _rank_vectors()
+    assert set(vectors) == {item.pk for item in made}
+    with_cocoa = {pk for pk, vector in vectors.items() if "'cocoa'" in vector}
+    assert with_cocoa == {
+        item.pk for item in made if "cocoa" in f"{item.title} {item.full_text}".lower()
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = 'library_search_document' "
+            "AND column_name = 'rank_vector'"
+        )
+        assert cursor.fetchone()[0] == 0  # one copy only
+
+
+def test_the_migration_moves_the_rank_vector_both_ways(postgresql):
     import importlib
 
     migration = importlib.import_module("sdg87.library.migrations.0006_search_side_tables")
+    editor = SimpleNamespace(connection=connection)
     made = _corpus()
+    before = _rank_vectors()
+
+    migration._drop(None, editor)  # back to 0005: the documents hold the rank vector
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE library_search_match, library_search_titles")
+        cursor.execute("SELECT resource_id, rank_vector::text FROM library_search_document")
+        assert dict(cursor.fetchall()) == before
+        cursor.execute(
+            "SELECT to_regclass('library_search_match'), to_regclass('library_search_titles')"
+        )
+        assert cursor.fetchone() == (None, None)
 
-    migration._create(None, SimpleNamespace(connection=connection))
-
+    migration._create(None, editor)  # forward again, from the documents
     assert _side_rows() == {len(made)}
     assert _mirror_differences() == NO_DIFFERENCES
-    migration._create(None, SimpleNamespace(connection=connection))  # again: no duplicates
+    assert _rank_vectors() == before
+    migration._create(None, editor)  # again: nothing changes
     assert _side_rows() == {len(made)}
+    assert _rank_vectors() == before

@@ -8,7 +8,8 @@ with a GIN index; filter values are a ``text[]`` of tags with a GIN index, plus 
 ``year`` and ``sort_date`` columns. Ranking is ``ts_rank_cd`` with weights
 A 1.0, B 0.4, C 0.1 (the 10:4:1 of the SQLite backend), plus the same rank computed on the
 user's own words only, so that cross-lingual expansions count half as much. The rank reads
-``rank_vector``: title, abstract and the first ``RANKED_BODY_TERMS`` terms of the body —
+``rank_vector`` (kept in ``library_search_titles``, below): title, abstract and the first
+``RANKED_BODY_TERMS`` terms of the body —
 reading and ranking a whole report's vector for each match is what makes PostgreSQL's full
 text ranking slow; documents that match only further down still match, ranked last.
 
@@ -29,11 +30,13 @@ document for counting: id, status, year and ``vector`` with its own GIN index, c
 finds the matches; the count never reads the vector). Its rows take a small fraction of the
 pages. Counts filtered by tags still read ``library_search_document``.
 
-The title tier ranks its matches on ``rank_vector``, which ``library_search_document`` stores
-out of line (TOAST: one index lookup and fetch per ranked match, hundreds for a country
+The title tier ranks its matches on ``rank_vector``; in the documents' wide rows it would be
+stored out of line (TOAST: one index lookup and fetch per ranked match, hundreds for a country
 name). ``library_search_titles`` (``TITLES``) holds the title tier's columns with the rank
-vector inline (``STORAGE MAIN``) and its own GIN index on the titles; a query with excluded
-words ranks the title tier on the documents' table, which has the whole vector to test.
+vector inline (``STORAGE MAIN``) and its own GIN index on the titles. The rank vector is kept
+there only: the tiers that scan ``library_search_document`` (the rest tier, and the title tier
+of a query with excluded words, which needs the whole vector) and the date sort read it by
+resource id. See docs/decisions/0003-postgresql-search-side-tables.md.
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ from sdg87.library.search.query import QueryPlan, to_tsquery
 TABLE = "library_search_document"
 MATCH = "library_search_match"  # narrow rows for counting (see the module's docstring)
 TITLES = "library_search_titles"  # the title tier's rows (see the module's docstring)
-# Both are copies of columns of TABLE, written with it (``index``); created by migration 0006.
+# Both are written with TABLE (``index``) and created by migration 0006; the rank vector is
+# only in TITLES, the other columns are copies of TABLE's.
 SIDE_TABLES_SQL = (
     f"CREATE TABLE IF NOT EXISTS {MATCH} ("
     "resource_id bigint PRIMARY KEY, status varchar(16) NOT NULL, year integer NULL, "
@@ -74,7 +78,7 @@ SIDE_TABLES_SQL = (
 )
 SIDE_TABLES = {  # table: the columns it copies from TABLE
     MATCH: "resource_id, status, year, vector",
-    TITLES: "resource_id, status, year, tags, title_vector, rank_vector",
+    TITLES: "resource_id, status, year, tags, title_vector",
 }
 WEIGHTS = "'{0.0, 0.1, 0.4, 1.0}'::float4[]"  # D, C, B, A
 NORMALISATION = 1  # rank / (1 + log(document length))
@@ -136,17 +140,18 @@ class PostgresBackend:
                         f"DELETE FROM {table} WHERE resource_id = ANY(%s)",  # noqa: S608
                         [list(chunk)],
                     )
+            fields = (
+                "FROM (SELECT setweight(to_tsvector('simple', %s), 'A') AS title, "
+                "setweight(to_tsvector('simple', %s), 'B') AS abstract) AS fields"
+            )
             cursor.executemany(
-                f"INSERT INTO {TABLE} "  # noqa: S608
-                "(resource_id, status, language, year, type, sort_date, tags, vector, rank_vector, "
+                f"INSERT INTO {TABLE} "
+                "(resource_id, status, language, year, type, sort_date, tags, vector, "
                 "title_vector, facets, head_vector) "
                 "SELECT %s, %s, %s, %s, %s, %s, %s, "
-                "title || abstract || setweight(to_tsvector('simple', %s), 'C'), "
                 "title || abstract || setweight(to_tsvector('simple', %s), 'C'), title, "
                 "%s::text[], "
-                "title || abstract || setweight(to_tsvector('simple', %s), 'C') "
-                "FROM (SELECT setweight(to_tsvector('simple', %s), 'A') AS title, "
-                "setweight(to_tsvector('simple', %s), 'B') AS abstract) AS fields",
+                f"title || abstract || setweight(to_tsvector('simple', %s), 'C') {fields}",
                 [
                     (
                         document.resource_id,
@@ -157,7 +162,6 @@ class PostgresBackend:
                         document.sort_date,
                         [postgres_tag(kind, value) for kind, value in document.tags],
                         " ".join(document.body),
-                        " ".join(document.body[:RANKED_BODY_TERMS]),
                         list(document.facets),
                         " ".join(document.body[:HEAD_TERMS]),
                         " ".join(document.title),
@@ -166,14 +170,31 @@ class PostgresBackend:
                     for document in documents
                 ],
             )
-            # The side tables take the stored values as they are (no second analysis).
+            # The count's table copies the stored values (no second analysis); the titles'
+            # table gets the same title and tags, and the rank vector, kept only there.
             for chunk in chunks([document.resource_id for document in documents]):
-                for table, columns in SIDE_TABLES.items():
-                    cursor.execute(
-                        f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                        f"SELECT {columns} FROM {TABLE} WHERE resource_id = ANY(%s)",
-                        [list(chunk)],
+                cursor.execute(
+                    f"INSERT INTO {MATCH} ({SIDE_TABLES[MATCH]}) "  # noqa: S608
+                    f"SELECT {SIDE_TABLES[MATCH]} FROM {TABLE} WHERE resource_id = ANY(%s)",
+                    [list(chunk)],
+                )
+            cursor.executemany(
+                f"INSERT INTO {TITLES} ({SIDE_TABLES[TITLES]}, rank_vector) "
+                "SELECT %s, %s, %s, %s::text[], title, "
+                f"title || abstract || setweight(to_tsvector('simple', %s), 'C') {fields}",
+                [
+                    (
+                        document.resource_id,
+                        document.status,
+                        document.year,
+                        [postgres_tag(kind, value) for kind, value in document.tags],
+                        " ".join(document.body[:RANKED_BODY_TERMS]),
+                        " ".join(document.title),
+                        " ".join(document.abstract),
                     )
+                    for document in documents
+                ],
+            )
             update_vocabulary(cursor, removed, document_terms(documents))
 
     def unindex(self, resource_ids: Collection[int]) -> None:
@@ -267,17 +288,25 @@ class PostgresBackend:
         def total(cursor: Any) -> int:
             return self._count(cursor, where, params, narrow=not _tag_filtered(filters))
 
+        # The rank vector is the titles' table's: the other tiers read it by resource id.
         rank = ranked_on("rank_vector")
+        rank_by_id = (
+            f"(SELECT {rank} FROM {TITLES} ranked "  # noqa: S608
+            f"WHERE ranked.resource_id = {TABLE}.resource_id)"
+        )
         # The head tier ranks on the head (as SQLite's bm25 on its head table): a vector a
         # fraction of ``rank_vector``'s size, read for each of the tier's matches; with
         # ``ts_rank``, the cheaper of the two functions (see the module's docstring).
         head_rank = ranked_on("head_vector", "ts_rank")
         with self.connection.cursor() as cursor:
             if sort == "date":
+                # The page first, then its rank (not the rank of every match).
                 cursor.execute(
-                    f"SELECT resource_id, {rank} AS score "  # noqa: S608
-                    f"FROM {TABLE} WHERE {where} ORDER BY year DESC NULLS LAST, "
-                    "sort_date DESC NULLS LAST, resource_id DESC LIMIT %s OFFSET %s",
+                    f"SELECT resource_id, {rank_by_id} AS score FROM ("  # noqa: S608
+                    f"SELECT resource_id, year, sort_date FROM {TABLE} WHERE {where} "
+                    "ORDER BY year DESC NULLS LAST, sort_date DESC NULLS LAST, resource_id DESC "
+                    f"LIMIT %s OFFSET %s) AS {TABLE} ORDER BY year DESC NULLS LAST, "
+                    "sort_date DESC NULLS LAST, resource_id DESC",
                     [*rank_params, *params, limit, offset],
                 )
                 found = cursor.fetchall()
@@ -294,9 +323,9 @@ class PostgresBackend:
             )
             # The title tier reads its own table (the rank vector inline), unless excluded
             # words need the whole vector.
-            titles = TABLE if plan.excluded else TITLES
+            titles, title_rank = (TABLE, rank_by_id) if plan.excluded else (TITLES, rank)
             tiers = (
-                (titles, tiers_where, tiers_params, in_title, [query_text], rank, TITLE_TIER),
+                (titles, tiers_where, tiers_params, in_title, [query_text], title_rank, TITLE_TIER),
                 (
                     TABLE,
                     tiers_where,
@@ -306,7 +335,7 @@ class PostgresBackend:
                     head_rank,
                     HEAD_TIER,
                 ),
-                (TABLE, where, params, f"NOT {in_head}", [query_text], rank, 0.0),
+                (TABLE, where, params, f"NOT {in_head}", [query_text], rank_by_id, 0.0),
             )
             rows: list[tuple[int, float]] = []
             counted, skip = 0, offset
