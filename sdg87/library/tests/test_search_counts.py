@@ -222,3 +222,15 @@ def test_the_migration_moves_the_rank_vector_both_ways(postgresql):
     migration._create(None, editor)  # again: nothing changes
     assert _side_rows() == {len(made)}
     assert _rank_vectors() == before
+
+
+def test_a_document_without_its_titles_row_still_ranks_and_sorts(postgresql):
+    from sdg87.library.search import resource_search
+
+    made = _corpus()
+    tail = next(i for i in made if i.title.startswith("Tail") and i.status == "published")
+    with connection.cursor() as cursor:  # as if the row were lost
+        cursor.execute("DELETE FROM library_search_titles WHERE resource_id = %s", [tail.pk])
+    for sort in ("relevance", "date"):
+        result = resource_search(query="cocoa", sort=sort, page_size=20)
+        assert tail.pk in [hit.id for hit in result.hits]

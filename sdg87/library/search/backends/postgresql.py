@@ -291,8 +291,8 @@ class PostgresBackend:
         # The rank vector is the titles' table's: the other tiers read it by resource id.
         rank = ranked_on("rank_vector")
         rank_by_id = (
-            f"(SELECT {rank} FROM {TITLES} ranked "  # noqa: S608
-            f"WHERE ranked.resource_id = {TABLE}.resource_id)"
+            f"coalesce((SELECT {rank} FROM {TITLES} ranked "  # noqa: S608
+            f"WHERE ranked.resource_id = {TABLE}.resource_id), 0)"
         )
         # The head tier ranks on the head (as SQLite's bm25 on its head table): a vector a
         # fraction of ``rank_vector``'s size, read for each of the tier's matches; with
