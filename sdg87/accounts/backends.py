@@ -15,26 +15,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from sdg87.accounts import permissions
-
-
-class _CommaSeparated(Aggregate):
-    """The values of a group joined with commas (SQLite ``group_concat``, PostgreSQL
-    ``string_agg``)."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(expressions)s, ',')",
-            **extra,
-        )
+from sdg87.core.aggregates import CommaSeparated
 
 
 class ScopedModelBackend(ModelBackend):
@@ -44,7 +28,7 @@ class ScopedModelBackend(ModelBackend):
         scope = (
             links.order_by()
             .values("user_id")
-            .annotate(codes=_CommaSeparated("country__iso3"))
+            .annotate(codes=CommaSeparated("country__iso3"))
             .values("codes")
         )
         user = model._default_manager.filter(pk=user_id).annotate(scope_codes=Subquery(scope))

@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
+from sdg87.core.aggregates import comma_separated
 from sdg87.library.models import Resource, ResourceStatus
 from sdg87.library.search.analysis import LANGUAGES, normalise_language
 from sdg87.library.search.backends.base import Backend, Filters, Ranked, TermVocabulary
@@ -247,12 +248,7 @@ def _hit_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list
     marks = ", ".join(["%s"] * len(ids))
     columns = ", ".join(f"r.{field}" for field in HIT_FIELDS)
     through = Resource.countries.through._meta.db_table
-    # ISO3 codes are three letters: a comma-separated list splits back exactly.
-    joined = (
-        "string_agg(c.iso3, ',')"
-        if connection.vendor == "postgresql"
-        else "group_concat(c.iso3, ',')"
-    )
+    joined = comma_separated(connection.vendor, "c.iso3")  # ISO3 codes hold no comma
     countries: dict[int, list[str]] = {pk: [] for pk in ids}
     with connection.cursor() as cursor:
         cursor.execute(
