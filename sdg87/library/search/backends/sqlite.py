@@ -177,19 +177,14 @@ class SqliteBackend:
         high = min(bounds["high"], filters.year_to or bounds["high"])
         return [fts5_tag("year", year) for year in range(low, high + 1)]
 
-    def match_expression(
-        self, plan: QueryPlan, filters: Filters, *, weighted: bool = True
-    ) -> str | None:
-        """The MATCH expression (None: nothing can match); ``weighted`` for ranking with
-        bm25, else for matching and counting only (``to_fts5``).
+    def _filtering(self, filters: Filters) -> tuple[list[str], str] | None:
+        """The filters' parts of a MATCH expression, and what ends it (None: nothing can
+        match).
 
         Published-only (the public's case) is ``NOT "xstatusunpublished"``: a rare token is
         far cheaper to exclude than a token of every document is to require.
         """
         parts = []
-        text = to_fts5(plan, weighted=weighted)
-        if text:
-            parts.append(f"({text})")
         for kind, values in filters.tag_filters():
             if kind == "status" and tuple(values) == (PUBLISHED,):
                 continue
@@ -201,10 +196,35 @@ class SqliteBackend:
                 return None
             parts.append("(" + " OR ".join(f'"{token}"' for token in years) + ")")
         if tuple(filters.statuses) != (PUBLISHED,):
-            return " AND ".join(parts)
+            return parts, ""
+        return parts, f'NOT "{fts5_tag("status", UNPUBLISHED)}"'
+
+    @staticmethod
+    def _expression(text: str, filtering: tuple[list[str], str]) -> str:
+        parts, ending = filtering
+        parts = [f"({text})", *parts] if text else parts
         if not parts:
-            return f'"{fts5_tag("status", PUBLISHED)}"'
-        return " AND ".join(parts) + f' NOT "{fts5_tag("status", UNPUBLISHED)}"'
+            return f'"{fts5_tag("status", PUBLISHED)}"' if ending else ""
+        return " AND ".join(parts) + (f" {ending}" if ending else "")
+
+    def match_expressions(self, plan: QueryPlan, filters: Filters) -> tuple[str, str] | None:
+        """The MATCH expression for ranking with bm25 (an original phrase written twice) and
+        the one for matching and counting only (each phrase once; ``to_fts5``), built on the
+        same filters; None: nothing can match."""
+        filtering = self._filtering(filters)
+        if filtering is None:
+            return None
+        return (
+            self._expression(to_fts5(plan), filtering),
+            self._expression(to_fts5(plan, weighted=False), filtering),
+        )
+
+    def match_expression(self, plan: QueryPlan, filters: Filters) -> str | None:
+        """The MATCH expression for matching and counting (None: nothing can match)."""
+        filtering = self._filtering(filters)
+        if filtering is None:
+            return None
+        return self._expression(to_fts5(plan, weighted=False), filtering)
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -228,12 +248,11 @@ class SqliteBackend:
         counted, which needs no scoring). Documents that name the query's words early are
         ranked before those that name them only further down.
         """
-        expression = self.match_expression(plan, filters)
-        if expression is None:
+        expressions = self.match_expressions(plan, filters)
+        if expressions is None:
             return Ranked(count=0)
-        # The same matches, each phrase once: for every query that does not rank.
-        matching = self.match_expression(plan, filters, weighted=False)
-        assert matching is not None  # None for the same filters as ``expression``
+        # ``matching`` (each phrase once) for every query that does not rank.
+        expression, matching = expressions
         if sort == "date":
             return self._by_date(expression, matching, offset, limit)
         rows: list[tuple[int, float]] = []
@@ -362,7 +381,7 @@ class SqliteBackend:
         )
 
     def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
-        expression = self.match_expression(plan, filters, weighted=False)
+        expression = self.match_expression(plan, filters)
         if expression is None:
             return "SELECT NULL AS id WHERE 0", []
         return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]  # noqa: S608
@@ -370,7 +389,7 @@ class SqliteBackend:
     def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
         """``(facet key, count)`` over the matches: one scan of the FTS5 matches, each joined
         to its few facet rows (a clustered range of a ``WITHOUT ROWID`` table)."""
-        expression = self.match_expression(plan, filters, weighted=False)
+        expression = self.match_expression(plan, filters)
         if expression is None:
             return "SELECT NULL, 0 WHERE 0", []
         return (
