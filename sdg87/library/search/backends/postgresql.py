@@ -99,7 +99,7 @@ def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
 
 
 def _tag_filtered(filters: Filters) -> bool:
-    """Whether the filters test tags (``MATCH`` has only the status and year)."""
+    """Whether the filters test tags (not only the status)."""
     return any(kind != "status" for kind, _values in filters.tag_filters())
 
 
@@ -286,7 +286,8 @@ class PostgresBackend:
             return " + ".join(_rank("%s::tsquery", vector, function) for _ in rank_params)
 
         def total(cursor: Any) -> int:
-            return self._count(cursor, where, params, narrow=not _tag_filtered(filters))
+            # The count's table has the status and year, not the tags.
+            return self._count(cursor, where, params, TABLE if _tag_filtered(filters) else MATCH)
 
         # The rank vector is the titles' table's: the other tiers read it by resource id.
         rank = ranked_on("rank_vector")
@@ -300,13 +301,13 @@ class PostgresBackend:
         head_rank = ranked_on("head_vector", "ts_rank")
         with self.connection.cursor() as cursor:
             if sort == "date":
-                # The page first, then its rank (not the rank of every match).
+                # The page first, then its rank (not the rank of every match); the page is
+                # named as the table, which ``rank_by_id`` refers to.
+                newest = "year DESC NULLS LAST, sort_date DESC NULLS LAST, resource_id DESC"
                 cursor.execute(
                     f"SELECT resource_id, {rank_by_id} AS score FROM ("  # noqa: S608
                     f"SELECT resource_id, year, sort_date FROM {TABLE} WHERE {where} "
-                    "ORDER BY year DESC NULLS LAST, sort_date DESC NULLS LAST, resource_id DESC "
-                    f"LIMIT %s OFFSET %s) AS {TABLE} ORDER BY year DESC NULLS LAST, "
-                    "sort_date DESC NULLS LAST, resource_id DESC",
+                    f"ORDER BY {newest} LIMIT %s OFFSET %s) AS {TABLE} ORDER BY {newest}",
                     [*rank_params, *params, limit, offset],
                 )
                 found = cursor.fetchall()
@@ -363,7 +364,7 @@ class PostgresBackend:
                         cursor,
                         f"{tier_where} AND {condition}",
                         [*tier_params, *condition_params],
-                        table=table,
+                        table,
                     )
                 counted += in_tier
                 skip = max(0, skip - in_tier)
@@ -372,12 +373,8 @@ class PostgresBackend:
             return _ranked(rows, counted)
 
     @staticmethod
-    def _count(
-        cursor: Any, where: str, params: list[Any], *, narrow: bool = False, table: str = TABLE
-    ) -> int:
-        """Matches of ``where`` in ``table``; ``narrow``: on ``MATCH``, whose columns ``where``
-        then only names (the text match, status and year)."""
-        table = MATCH if narrow else table
+    def _count(cursor: Any, where: str, params: list[Any], table: str = TABLE) -> int:
+        """Matches of ``where`` in ``table``."""
         cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)  # noqa: S608
         return int(cursor.fetchone()[0])
 
