@@ -587,11 +587,11 @@ NOTES = """## What shapes these figures
   large, such as "forced labour fishing" (about 13,000 matches at 100,000 documents, many of
   them in the head tier): FTS5's bm25 and PostgreSQL's ts_rank_cd score every match of the
   tier, and neither database can stop early the way tantivy's block-max WAND does.
-* PostgreSQL counts the user's own words twice (a second ts_rank_cd) when cross-lingual
+* PostgreSQL counts the user's own words twice (a second rank) when cross-lingual
   expansions are in play.
 * PostgreSQL's exact count visits each match's row. It reads `library_search_match`, a
-  narrow copy of the index (id, status, year, and the vector stored out of line; about a
-  fifteenth of the pages of `library_search_document`, whose rows keep the head and title
+  narrow copy of the index (id, status, year, and the vector stored out of line, so its rows
+  fill far fewer pages than those of `library_search_document`, which keep the head and title
   vectors, tags and facets inline), unless the search filters on tags. A tier's query
   returns its page only (top-N sort, no window count over the tier's rows).
 * PostgreSQL's title tier reads `library_search_titles`, whose rows hold the rank vector

@@ -7,7 +7,6 @@ import django.db.models.functions.datetime
 from django.db import migrations, models
 
 
-
 class Migration(migrations.Migration):
 
     dependencies = [

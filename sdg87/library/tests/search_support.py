@@ -9,8 +9,12 @@ from sdg87.countries.models import Country, Region
 from sdg87.framework.models import Goal, Target, Theme
 from sdg87.library.models import Resource
 from sdg87.library.search import index_resources
+from sdg87.library.search.backends.sqlite import HEAD_TERMS
 
 _record = count(1)
+
+# Words enough to push what follows them out of a document's head (the second ranking tier).
+FILLER = " ".join(f"filler{number}" for number in range(HEAD_TERMS + 20))
 
 
 def geography() -> dict[str, Country]:

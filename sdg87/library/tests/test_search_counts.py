@@ -19,13 +19,10 @@ from sdg87.library.search import (
     unindex_resources,
 )
 from sdg87.library.search.backends.base import Filters, TermVocabulary
-from sdg87.library.search.backends.sqlite import HEAD_TERMS
 from sdg87.library.search.query import parse_query, plan_query
-from sdg87.library.tests.search_support import geography, resource
+from sdg87.library.tests.search_support import FILLER, geography, resource
 
 pytestmark = pytest.mark.django_db
-
-FILLER = " ".join(f"filler{number}" for number in range(HEAD_TERMS + 20))
 
 
 def _corpus() -> list[Resource]:

@@ -9,11 +9,9 @@ import pytest
 from sdg87.library.models import Resource
 from sdg87.library.search import index_resources, resource_search, unindex_resources
 from sdg87.library.search.backends.sqlite import HEAD_TERMS
-from sdg87.library.tests.search_support import framework, geography, resource
+from sdg87.library.tests.search_support import FILLER, framework, geography, resource
 
 pytestmark = pytest.mark.django_db
-
-FILLER = " ".join(f"filler{number}" for number in range(HEAD_TERMS + 20))
 
 
 def titles(result) -> list[str]:
