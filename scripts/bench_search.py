@@ -643,9 +643,11 @@ NOTES = """## What shapes these figures
   `ts_rank_cd`.
 * SQLite matches and counts with each phrase of the query once (the ranking expression writes
   an original phrase twice, for bm25's weights).
-* *with facets* counts the 8 facets in one grouped query over facet keys stored with the
-  index (SQLite: a `library_search_facet` table joined to the FTS5 matches; PostgreSQL: a
-  `facets` array read in the same scan as the match), not with joins on the resource tables.
+* *with facets* counts the 8 facets over facet keys stored with the index, not with joins on
+  the resource tables. SQLite: each match's row of packed key numbers
+  (`library_search_facets`), read with the FTS5 matches in one query and counted in Python
+  (a `GROUP BY` over one row per match and key made SQLite sort them all); PostgreSQL: a
+  `facets` array read in the same scan as the match, in one grouped query.
 """
 
 

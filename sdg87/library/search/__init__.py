@@ -362,20 +362,21 @@ def resource_search(
         if plan.is_empty:
             ranked, ids_sql, params = _browse(normalised, offset, page_size)
             sort = "date"
-            counts_sql, params = backend.facet_counts_for_ids_sql(ids_sql, params)
         else:
             ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
             if ranked.count == 0 and len(plan.groups) > 1:
                 plan, relaxed = plan.relaxed(), True
                 ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
-            counts_sql, params = backend.facet_counts_sql(plan, normalised)
 
         facets: dict[str, list[FacetValue]] = {}
         if with_facets:
+            by_key = (
+                backend.facet_counts_for_ids(ids_sql, params)
+                if plan.is_empty
+                else backend.facet_counts(plan, normalised)
+            )
             with translation.override(ui_language or translation.get_language() or "en"):
-                facets = facet_counts(
-                    connection, counts_sql, params, ui_language=ui_language or _ui_language()
-                )
+                facets = facet_counts(connection, by_key, ui_language=ui_language or _ui_language())
     return SearchResult(
         count=ranked.count,
         hits=_hits(ranked, plan),

@@ -2,10 +2,10 @@
 
 The index stores each resource's facet values as keys (``kind:value``, see
 ``documents.facet_key``), written with the rest of the index whenever a resource changes: the
-backends count them over the matches in one ``GROUP BY`` (SQLite: the
-``library_search_facet`` table joined to the FTS5 matches; PostgreSQL: the ``facets`` array of
-``library_search_document``, read in the same scan as the match), instead of eight joins on the
-resource tables.
+backends count them over the matches in one query (SQLite: each match's packed row of key
+numbers in ``library_search_facets``, read with the FTS5 matches and counted in Python;
+PostgreSQL: the ``facets`` array of ``library_search_document``, read in the same scan as the
+match, in one ``GROUP BY``), instead of eight joins on the resource tables.
 """
 
 from __future__ import annotations
@@ -83,17 +83,15 @@ def _labels(kind: str, values: Sequence[str], ui_language: str) -> Mapping[str, 
 
 
 def facet_counts(
-    connection: BaseDatabaseWrapper, counts_sql: str, params: list[Any], ui_language: str = "en"
+    connection: BaseDatabaseWrapper, by_key: Mapping[str, int], ui_language: str = "en"
 ) -> dict[str, list[FacetValue]]:
-    """Counts per value of every facet; ``counts_sql`` selects ``(facet key, count)`` rows
-    (a backend's ``facet_counts_sql``)."""
+    """Counts per value of every facet, with labels; ``by_key`` maps facet keys to counts
+    (a backend's ``facet_counts``)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(counts_sql, params)
-        for key, count in cursor.fetchall():
-            kind, value = split_facet_key(str(key))
-            if kind in FACETS:
-                counts[kind][value] = int(count)
+    for key, count in by_key.items():
+        kind, value = split_facet_key(str(key))
+        if kind in FACETS:
+            counts[kind][value] = int(count)
     shown: dict[str, list[tuple[str, int]]] = {}
     for kind in FACETS:
         values = counts.get(kind, {})

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -14,6 +14,7 @@ from sdg87.library.search.documents import IndexDocument
 from sdg87.library.search.query import QueryPlan
 
 TERM_TABLE = "library_search_term"
+T = TypeVar("T")
 MAX_PREFIX_TERMS = 50_000
 BATCH = 500
 
@@ -77,11 +78,13 @@ class Backend(Protocol):
 
     def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]: ...
 
-    def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]: ...
+    def facet_counts(self, plan: QueryPlan, filters: Filters) -> Mapping[str, int]:
+        """Facet key (``documents.facet_key``) → number of matches holding it."""
+        ...
 
-    def facet_counts_for_ids_sql(
-        self, ids_sql: str, params: list[Any]
-    ) -> tuple[str, list[Any]]: ...
+    def facet_counts_for_ids(self, ids_sql: str, params: list[Any]) -> Mapping[str, int]:
+        """The same over the resources ``ids_sql`` selects (one ``id`` column)."""
+        ...
 
 
 class TermVocabulary:
@@ -143,6 +146,6 @@ def document_terms(documents: Iterable[IndexDocument]) -> Counter[str]:
     return counts
 
 
-def chunks(values: Sequence[int], size: int = BATCH) -> Iterable[Sequence[int]]:
+def chunks(values: Sequence[T], size: int = BATCH) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]

@@ -20,7 +20,7 @@ later tiers. The head tier, which a broad query fills with thousands of matches,
 with ``ts_rank`` (term frequencies, same weights) instead of ``ts_rank_cd``: it does less
 work per row (no search for covers), and the bench's judged set (``make bench-search``) ranks
 as well with it. ``facets`` holds the resource's facet keys, counted over the matches in the same
-scan (``facet_counts_sql``).
+scan (``facet_counts``).
 
 A search's exact count visits every match's row (visibility and the status filter). Those rows
 are wide (the head and title vectors, the tags and facets stay inline), so the visits spread
@@ -382,19 +382,24 @@ class PostgresBackend:
         where, params = self._where(plan, filters)
         return f"SELECT resource_id AS id FROM {TABLE} WHERE {where}", params  # noqa: S608
 
-    def facet_counts_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
-        """``(facet key, count)`` over the matches: the ``facets`` array is read in the same
-        scan as the match (no join on the resource tables)."""
+    def facet_counts(self, plan: QueryPlan, filters: Filters) -> dict[str, int]:
+        """Facet key → number of matches: the ``facets`` array is read in the same scan as
+        the match (no join on the resource tables)."""
         where, params = self._where(plan, filters)
-        return (
+        return self._counted(
             f"SELECT f, count(*) FROM {TABLE} CROSS JOIN LATERAL unnest(facets) AS f "  # noqa: S608
             f"WHERE {where} GROUP BY f",
             params,
         )
 
-    def facet_counts_for_ids_sql(self, ids_sql: str, params: list[Any]) -> tuple[str, list[Any]]:
-        return (
+    def facet_counts_for_ids(self, ids_sql: str, params: list[Any]) -> dict[str, int]:
+        return self._counted(
             f"SELECT f, count(*) FROM {TABLE} CROSS JOIN LATERAL unnest(facets) AS f "  # noqa: S608
             f"WHERE resource_id IN ({ids_sql}) GROUP BY f",
             list(params),
         )
+
+    def _counted(self, sql: str, params: list[Any]) -> dict[str, int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {str(key): int(count) for key, count in cursor.fetchall()}

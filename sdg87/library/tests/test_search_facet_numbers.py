@@ -1,0 +1,111 @@
+"""SQLite keeps each indexed resource's facet keys as one row of packed key numbers
+(``library_search_facets`` and ``library_search_facet_key``): the rows follow the index, and
+migration 0007 converts the rows per key both ways without changing a count."""
+
+from __future__ import annotations
+
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from sdg87.countries.models import Country
+from sdg87.library.models import Resource
+from sdg87.library.search import index_resources, resource_search, unindex_resources
+from sdg87.library.search.backends.sqlite import (
+    FACET_KEYS,
+    FACETS,
+    count_packed,
+    pack,
+    unpack,
+)
+from sdg87.library.search.documents import documents_for
+from sdg87.library.tests.search_support import framework, geography, resource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_packed_numbers_round_trip_and_count():
+    numbers = [1, 2, 255, 256, 70_000, 2**32 - 1]
+    assert unpack(pack(numbers)) == numbers
+    assert len(pack(numbers)) == 4 * len(numbers)
+    assert pack([1]) == b"\x01\x00\x00\x00"  # little-endian whatever the machine
+    assert count_packed([pack([1, 2]), pack([2]), None, b"", pack([2, 70_000])]) == {
+        1: 1,
+        2: 3,
+        70_000: 1,
+    }
+    with pytest.raises(OverflowError):
+        pack([2**32])
+
+
+@pytest.fixture
+def sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("the packed facet rows are SQLite's")
+
+
+def _stored() -> dict[int, list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, facet FROM {FACET_KEYS}")  # noqa: S608
+        keys = dict(cursor.fetchall())
+        cursor.execute(f"SELECT resource_id, ids FROM {FACETS}")  # noqa: S608
+        return {pk: sorted(keys[n] for n in unpack(bytes(ids))) for pk, ids in cursor.fetchall()}
+
+
+def _corpus() -> tuple[dict[str, Country], list[Resource]]:
+    geo, fw = geography(), framework()
+    return geo, [
+        resource("Cocoa in Ghana", countries=[geo["GHA"]], themes=[fw["theme"]], year=2020),
+        resource("Cocoa in Nepal", countries=[geo["NPL"]], year=2021, type="evaluation"),
+        resource("Cocoa and Ghana", countries=[geo["GHA"], geo["CIV"]], organisation="ILO"),
+        resource("Coffee", countries=[geo["NPL"]], language="fr", status="draft"),
+    ]
+
+
+def _facet_counts(query: str) -> dict[str, dict[str, int]]:
+    result = resource_search(query=query)
+    return {kind: {v.value: v.count for v in values} for kind, values in result.facets.items()}
+
+
+def test_each_indexed_resource_has_one_row_of_its_keys(sqlite):
+    geo, made = _corpus()
+    expected = {
+        document.resource_id: sorted(document.facets)
+        for document in documents_for([r.pk for r in made])
+    }
+    assert _stored() == expected
+
+    # A change of tags: the row is rewritten; an unindexed resource loses its row.
+    made[0].countries.set([geo["NPL"]])
+    index_resources([made[0].pk])
+    assert "country:NPL" in _stored()[made[0].pk]
+    assert "country:GHA" not in _stored()[made[0].pk]
+    unindex_resources([made[1].pk])
+    assert made[1].pk not in _stored()
+    assert _facet_counts("cocoa")["country"] == {"NPL": 1, "GHA": 1, "CIV": 1}
+
+
+def test_the_migration_converts_the_rows_both_ways(sqlite):
+    migration = importlib.import_module("sdg87.library.migrations.0007_sqlite_packed_facets")
+    editor = SimpleNamespace(connection=connection)
+    _geo, made = _corpus()
+    stored = _stored()
+    before = {query: _facet_counts(query) for query in ("cocoa", "ghana", "")}
+    assert before["cocoa"]["country"] == {"GHA": 2, "CIV": 1, "NPL": 1}
+
+    migration._backward(None, editor)  # back to 0006: one row per resource and key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT resource_id, facet FROM library_search_facet")
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s)", [FACETS, FACET_KEYS]
+        )
+        assert cursor.fetchone()[0] == 0
+    assert sorted(rows) == sorted((pk, key) for pk, keys in stored.items() for key in keys)
+    assert len({pk for pk, _key in rows}) == len(made)
+
+    migration._forward(None, editor)
+    assert _stored() == stored
+    assert {query: _facet_counts(query) for query in before} == before
