@@ -646,8 +646,9 @@ NOTES = """## What shapes these figures
 * *with facets* counts the 8 facets over facet keys stored with the index, not with joins on
   the resource tables. SQLite: each match's row of packed key numbers
   (`library_search_facets`), read with the FTS5 matches in one query and counted in Python
-  (a `GROUP BY` over one row per match and key made SQLite sort them all); PostgreSQL: a
-  `facets` array read in the same scan as the match, in one grouped query.
+  (a `GROUP BY` over one row per match and key made SQLite sort them all); PostgreSQL: the
+  key numbers in `library_search_match` (`facet_ids`), grouped in the same scan of narrow
+  rows as the match (docs/decisions/0004-facet-key-numbers.md).
 """
 
 

@@ -71,7 +71,9 @@ def _drop(apps, schema_editor):
                 f"UPDATE {table} SET rank_vector = ''::tsvector WHERE rank_vector IS NULL"  # noqa: S608
             )
             cursor.execute(f"ALTER TABLE {table} ALTER COLUMN rank_vector SET NOT NULL")
-        cursor.execute(f"DROP TABLE IF EXISTS library_search_match, {titles}")
+        cursor.execute(
+            f"DROP TABLE IF EXISTS library_search_match, {titles}, library_search_facet_key"
+        )
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,8 @@
-"""SQLite keeps each indexed resource's facet keys as one row of packed key numbers
-(``library_search_facets`` and ``library_search_facet_key``): the rows follow the index, and
-migration 0007 converts the rows per key both ways without changing a count."""
+"""The facet keys of the index as numbers (``library_search_facet_key``). SQLite keeps each
+indexed resource's keys as one row of packed numbers (``library_search_facets``); PostgreSQL,
+in the count's narrow table (``library_search_match.facet_ids``). The numbers follow the index,
+and migrations 0007 (SQLite) and 0008 (PostgreSQL) convert both ways without changing a
+count."""
 
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ from django.db import connection
 
 from sdg87.countries.models import Country
 from sdg87.library.models import Resource
-from sdg87.library.search import index_resources, resource_search, unindex_resources
+from sdg87.library.search import (
+    SearchFilters,
+    index_resources,
+    resource_search,
+    unindex_resources,
+)
 from sdg87.library.search.backends.sqlite import (
     FACET_KEYS,
     FACETS,
@@ -109,3 +116,65 @@ def test_the_migration_converts_the_rows_both_ways(sqlite):
     migration._forward(None, editor)
     assert _stored() == stored
     assert {query: _facet_counts(query) for query in before} == before
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the count table's facet numbers are PostgreSQL's")
+
+
+def _numbered() -> dict[int, list[str]]:
+    """The count table's facet keys of each document, through their numbers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.resource_id, coalesce(array_agg(k.facet ORDER BY k.facet) "  # noqa: S608
+            "FILTER (WHERE k.facet IS NOT NULL), '{}') FROM library_search_match m "
+            "LEFT JOIN LATERAL unnest(m.facet_ids) AS number ON TRUE "
+            f"LEFT JOIN {FACET_KEYS} k ON k.id = number GROUP BY m.resource_id"
+        )
+        return {pk: list(keys) for pk, keys in cursor.fetchall()}
+
+
+def _document_facets() -> dict[int, list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT resource_id, facets FROM library_search_document")
+        return {pk: sorted(keys) for pk, keys in cursor.fetchall()}
+
+
+def test_the_count_table_numbers_each_documents_keys(postgresql):
+    geo, made = _corpus()
+    assert _numbered() == _document_facets()
+    assert len(_numbered()) == len(made)
+    made[0].countries.set([geo["NPL"]])
+    index_resources([made[0].pk])
+    unindex_resources([made[1].pk])
+    assert _numbered() == _document_facets()
+    assert "country:NPL" in _numbered()[made[0].pk]
+    assert _facet_counts("cocoa")["country"] == {"NPL": 1, "GHA": 1, "CIV": 1}
+    # Filtered by a tag, the facets are counted on the documents' table: the same counts.
+    filtered = resource_search(query="cocoa", filters=SearchFilters(countries=["GHA"]))
+    assert {v.value: v.count for v in filtered.facets["country"]} == {"GHA": 1, "CIV": 1}
+
+
+def test_migration_0008_removes_and_restores_the_numbers(postgresql):
+    migration = importlib.import_module("sdg87.library.migrations.0008_postgresql_facet_numbers")
+    editor = SimpleNamespace(connection=connection)
+    _corpus()
+    numbered = _numbered()
+    before = {query: _facet_counts(query) for query in ("cocoa", "ghana", "")}
+    migration._backward(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = 'library_search_match' "
+            "AND column_name = 'facet_ids'"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT to_regclass(%s)", [FACET_KEYS])
+        assert cursor.fetchone()[0] is None
+    migration._forward(None, editor)
+    assert _numbered() == numbered
+    assert {query: _facet_counts(query) for query in before} == before
+    migration._forward(None, editor)  # again: nothing changes
+    assert _numbered() == numbered
