@@ -395,10 +395,6 @@ class PostgresBackend:
         cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)  # noqa: S608
         return int(cursor.fetchone()[0])
 
-    def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
-        where, params = self._where(plan, filters)
-        return f"SELECT resource_id AS id FROM {TABLE} WHERE {where}", params  # noqa: S608
-
     def facet_counts(self, plan: QueryPlan, filters: Filters) -> dict[str, int]:
         """Facet key → number of matches, in one grouped query: on the count's narrow table
         (its ``facet_ids``, key numbers, read in the same scan as the match), unless the

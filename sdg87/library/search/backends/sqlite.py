@@ -454,12 +454,6 @@ class SqliteBackend:
             scores={int(pk): float(score) for pk, score in rows},
         )
 
-    def matching_ids_sql(self, plan: QueryPlan, filters: Filters) -> tuple[str, list[Any]]:
-        expression = self.match_expression(plan, filters)
-        if expression is None:
-            return "SELECT NULL AS id WHERE 0", []
-        return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]  # noqa: S608
-
     def facet_counts(self, plan: QueryPlan, filters: Filters) -> dict[str, int]:
         """Facet key → number of matches: the matches' packed rows, read in one scan of the
         FTS5 matches (each joined by rowid to its row), counted in Python. Counting the keys in
