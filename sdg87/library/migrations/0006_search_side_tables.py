@@ -72,7 +72,8 @@ def _drop(apps, schema_editor):
             )
             cursor.execute(f"ALTER TABLE {table} ALTER COLUMN rank_vector SET NOT NULL")
         cursor.execute(
-            f"DROP TABLE IF EXISTS library_search_match, {titles}, library_search_facet_key"
+            f"DROP TABLE IF EXISTS library_search_match, {titles}, library_search_facet_key, "
+            "library_search_facet_total"
         )
 
 

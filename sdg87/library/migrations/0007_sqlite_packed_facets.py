@@ -34,19 +34,23 @@ def _forward(apps, schema_editor):
             f"INSERT OR IGNORE INTO {FACET_KEYS} (facet) SELECT DISTINCT facet FROM {OLD} "
             "ORDER BY facet"
         )
+        # The status indexed with a resource is the resource's: the index is written in the
+        # same transaction as every change of a resource.
         reader.execute(
-            f"SELECT f.resource_id, k.id FROM {OLD} f JOIN {FACET_KEYS} k ON k.facet = f.facet "
-            "ORDER BY f.resource_id, f.facet"
+            "SELECT f.resource_id, coalesce(r.status, 'published'), k.id "
+            f"FROM {OLD} f JOIN {FACET_KEYS} k ON k.facet = f.facet "
+            "LEFT JOIN library_resource r ON r.id = f.resource_id "
+            "ORDER BY f.resource_id, k.id"
         )
-        numbers: dict[int, list[int]] = defaultdict(list)
+        numbers: dict[tuple[int, str], list[int]] = defaultdict(list)
         while rows := reader.fetchmany(BATCH):
-            for resource_id, number in rows:
-                numbers[resource_id].append(number)
+            for resource_id, status, number in rows:
+                numbers[(resource_id, status)].append(number)
         items = sorted(numbers.items())
         for start in range(0, len(items), BATCH):
             writer.executemany(
-                f"INSERT OR REPLACE INTO {FACETS} (resource_id, ids) VALUES (%s, %s)",
-                [(pk, pack(found)) for pk, found in items[start : start + BATCH]],
+                f"INSERT OR REPLACE INTO {FACETS} (resource_id, status, ids) VALUES (%s, %s, %s)",
+                [(pk, status, pack(found)) for (pk, status), found in items[start : start + BATCH]],
             )
         writer.execute(f"DROP TABLE {OLD}")
 

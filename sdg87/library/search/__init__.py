@@ -29,7 +29,13 @@ from django.utils import translation
 from sdg87.core.aggregates import comma_separated
 from sdg87.library.models import Resource, ResourceStatus
 from sdg87.library.search.analysis import LANGUAGES, normalise_language
-from sdg87.library.search.backends.base import Backend, Filters, Ranked, TermVocabulary
+from sdg87.library.search.backends.base import (
+    Backend,
+    Filters,
+    Ranked,
+    TermVocabulary,
+    facet_totals,
+)
 from sdg87.library.search.documents import documents_for
 from sdg87.library.search.expansion import ExpansionTable, default_table
 from sdg87.library.search.facets import FacetValue, facet_counts
@@ -229,6 +235,15 @@ def _browse_queryset(filters: Filters) -> QuerySet[Resource]:
     return queryset
 
 
+def _status_only(filters: Filters) -> bool:
+    """Whether the filters test the status and nothing else."""
+    return (
+        all(kind == "status" for kind, _values in filters.tag_filters())
+        and filters.year_from is None
+        and filters.year_to is None
+    )
+
+
 def _browse(filters: Filters, offset: int, limit: int) -> tuple[Ranked, str, list[Any]]:
     queryset = _browse_queryset(filters)
     ordered = queryset.order_by(F("year").desc(nulls_last=True), "-created_at", "-pk")
@@ -370,11 +385,12 @@ def resource_search(
 
         facets: dict[str, list[FacetValue]] = {}
         if with_facets:
-            by_key = (
-                backend.facet_counts_for_ids(ids_sql, params)
-                if plan.is_empty
-                else backend.facet_counts(plan, normalised)
-            )
+            if not plan.is_empty:
+                by_key = backend.facet_counts(plan, normalised)
+            elif _status_only(normalised):  # the library's first page: the index's totals
+                by_key = facet_totals(connection, normalised.statuses)
+            else:
+                by_key = backend.facet_counts_for_ids(ids_sql, params)
             with translation.override(ui_language or translation.get_language() or "en"):
                 facets = facet_counts(connection, by_key, ui_language=ui_language or _ui_language())
     return SearchResult(

@@ -1,11 +1,14 @@
-"""Facet counts over a set of matching resources: one grouped SQL statement.
+"""Facet counts over a set of matching resources, with their labels.
 
 The index stores each resource's facet values as keys (``kind:value``, see
 ``documents.facet_key``), written with the rest of the index whenever a resource changes: the
 backends count them over the matches in one query (SQLite: each match's packed row of key
 numbers in ``library_search_facets``, read with the FTS5 matches and counted in Python;
-PostgreSQL: the ``facets`` array of ``library_search_document``, read in the same scan as the
-match, in one ``GROUP BY``), instead of eight joins on the resource tables.
+PostgreSQL: the key numbers in ``library_search_match.facet_ids``, grouped in the same scan
+as the match; the ``facets`` array of ``library_search_document`` when the search filters on
+tags), instead of eight joins on the resource tables. The empty query
+filtered only by status (the library's first page) reads the totals the indexer keeps
+(``backends.base.facet_totals``).
 """
 
 from __future__ import annotations

@@ -18,8 +18,10 @@ from sdg87.library.search import (
     SearchFilters,
     index_resources,
     resource_search,
+    resources_reindex,
     unindex_resources,
 )
+from sdg87.library.search.backends.base import Filters, facet_totals
 from sdg87.library.search.backends.sqlite import (
     FACET_KEYS,
     FACETS,
@@ -96,12 +98,14 @@ def test_each_indexed_resource_has_one_row_of_its_keys(sqlite):
 
 def test_the_migration_converts_the_rows_both_ways(sqlite):
     migration = importlib.import_module("sdg87.library.migrations.0007_sqlite_packed_facets")
+    totals = importlib.import_module("sdg87.library.migrations.0009_search_facet_totals")
     editor = SimpleNamespace(connection=connection)
     _geo, made = _corpus()
     stored = _stored()
     before = {query: _facet_counts(query) for query in ("cocoa", "ghana", "")}
     assert before["cocoa"]["country"] == {"GHA": 2, "CIV": 1, "NPL": 1}
 
+    totals._backward(None, editor)
     migration._backward(None, editor)  # back to 0006: one row per resource and key
     with connection.cursor() as cursor:
         cursor.execute("SELECT resource_id, facet FROM library_search_facet")
@@ -114,6 +118,7 @@ def test_the_migration_converts_the_rows_both_ways(sqlite):
     assert len({pk for pk, _key in rows}) == len(made)
 
     migration._forward(None, editor)
+    totals._forward(None, editor)
     assert _stored() == stored
     assert {query: _facet_counts(query) for query in before} == before
 
@@ -159,10 +164,12 @@ def test_the_count_table_numbers_each_documents_keys(postgresql):
 
 def test_migration_0008_removes_and_restores_the_numbers(postgresql):
     migration = importlib.import_module("sdg87.library.migrations.0008_postgresql_facet_numbers")
+    totals = importlib.import_module("sdg87.library.migrations.0009_search_facet_totals")
     editor = SimpleNamespace(connection=connection)
     _corpus()
     numbered = _numbered()
     before = {query: _facet_counts(query) for query in ("cocoa", "ghana", "")}
+    totals._backward(None, editor)
     migration._backward(None, editor)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -174,7 +181,81 @@ def test_migration_0008_removes_and_restores_the_numbers(postgresql):
         cursor.execute("SELECT to_regclass(%s)", [FACET_KEYS])
         assert cursor.fetchone()[0] is None
     migration._forward(None, editor)
+    totals._forward(None, editor)
     assert _numbered() == numbered
     assert {query: _facet_counts(query) for query in before} == before
     migration._forward(None, editor)  # again: nothing changes
+    totals._forward(None, editor)
     assert _numbered() == numbered
+    assert {query: _facet_counts(query) for query in before} == before
+
+
+def _counted_from_rows(statuses: tuple[str, ...]) -> dict[str, int]:
+    """The empty query's facets counted over the listed resources' own rows (the path that
+    other filters take)."""
+    from sdg87.library.search import _backend, _browse_queryset
+
+    ids_sql, params = (
+        _browse_queryset(Filters(statuses=statuses)).values("pk").query.sql_with_params()
+    )
+    return dict(_backend().facet_counts_for_ids(ids_sql, list(params)))
+
+
+STATUS_SETS = (("published",), ("published", "draft"), ("draft",), ("withdrawn",))
+
+
+def _totals_agree() -> None:
+    for statuses in STATUS_SETS:
+        assert facet_totals(connection, statuses) == _counted_from_rows(statuses), statuses
+
+
+def test_the_totals_follow_every_change():
+    geo, made = _corpus()
+    _totals_agree()
+    published = facet_totals(connection, ("published",))
+    assert published["country:GHA"] == 2
+    assert published["type:research"] == 2
+    assert "country:NPL" in published  # "Cocoa in Nepal"; the draft "Coffee" is not counted
+    assert facet_totals(connection, ("draft",))["language:fr"] == 1
+
+    made[0].countries.set([geo["NPL"]])
+    index_resources([made[0].pk])
+    _totals_agree()
+    assert facet_totals(connection, ("published",))["country:GHA"] == 1
+
+    Resource.objects.filter(pk=made[1].pk).update(status="withdrawn")
+    index_resources([made[1].pk])
+    _totals_agree()
+    assert facet_totals(connection, ("withdrawn",))["type:evaluation"] == 1
+    assert "type:evaluation" not in facet_totals(connection, ("published",))
+
+    pk = made[2].pk
+    made[2].delete()
+    index_resources([pk])
+    _totals_agree()
+    assert "country:CIV" not in facet_totals(connection, ("published",))
+
+    resources_reindex()
+    _totals_agree()
+    for item in Resource.objects.all():
+        pk = item.pk
+        item.delete()
+        unindex_resources([pk])
+    assert all(facet_totals(connection, statuses) == {} for statuses in STATUS_SETS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM library_search_facet_total")
+        assert cursor.fetchone()[0] == 0  # no zero rows left behind
+
+
+def test_the_first_page_reads_the_totals_and_other_filters_count_rows(monkeypatch):
+    from sdg87.library import search
+
+    _corpus()
+    used = []
+    real = search.facet_totals
+    monkeypatch.setattr(search, "facet_totals", lambda *args: used.append(args[1]) or real(*args))
+    assert _facet_counts("")["country"] == {"GHA": 2, "NPL": 1, "CIV": 1}
+    assert used == [("published",)]
+    filtered = resource_search(query="", filters=SearchFilters(countries=["GHA"]))
+    assert {v.value: v.count for v in filtered.facets["country"]} == {"GHA": 2, "CIV": 1}
+    assert len(used) == 1  # a country filter: counted over the listed resources

@@ -134,6 +134,50 @@ def update_vocabulary(cursor: Any, removed: Counter[str], added: Counter[str]) -
         cursor.execute(f"DELETE FROM {TERM_TABLE} WHERE documents <= 0")  # noqa: S608
 
 
+FACET_KEYS = "library_search_facet_key"  # (id, facet key): the facet keys' numbers
+FACET_TOTALS = "library_search_facet_total"  # (status, facet key number, documents)
+FACET_TOTALS_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {FACET_TOTALS} (status varchar(16) NOT NULL, "
+    "facet_id integer NOT NULL, documents integer NOT NULL, PRIMARY KEY (status, facet_id))"
+)
+
+
+def update_facet_totals(
+    cursor: Any, removed: Counter[tuple[str, int]], added: Counter[tuple[str, int]]
+) -> None:
+    """Add ``added - removed`` (``(status, facet key number)``: documents) to the totals; drop
+    the totals that reach zero."""
+    delta = Counter(added)
+    delta.subtract(removed)
+    rows = sorted((status, number, count) for (status, number), count in delta.items() if count)
+    if not rows:
+        return
+    cursor.executemany(
+        f"INSERT INTO {FACET_TOTALS} (status, facet_id, documents) VALUES (%s, %s, %s) "  # noqa: S608
+        "ON CONFLICT (status, facet_id) DO UPDATE SET documents = "
+        f"{FACET_TOTALS}.documents + excluded.documents",
+        rows,
+    )
+    if any(count < 0 for _status, _number, count in rows):
+        cursor.execute(f"DELETE FROM {FACET_TOTALS} WHERE documents <= 0")  # noqa: S608
+
+
+def facet_totals(connection: BaseDatabaseWrapper, statuses: Sequence[str]) -> dict[str, int]:
+    """Facet key → number of indexed documents with one of these statuses (the facets of the
+    empty query with no other filter), from the totals the indexer keeps."""
+    if not statuses:
+        return {}
+    marks = ", ".join(["%s"] * len(statuses))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT k.facet, sum(t.documents) FROM {FACET_TOTALS} t "  # noqa: S608
+            f"JOIN {FACET_KEYS} k ON k.id = t.facet_id WHERE t.status IN ({marks}) "
+            "GROUP BY k.facet HAVING sum(t.documents) > 0",
+            list(statuses),
+        )
+        return {str(key): int(count) for key, count in cursor.fetchall()}
+
+
 DOCUMENT_COUNT_TERM = ""  # this vocabulary row counts the indexed documents
 
 

@@ -32,10 +32,13 @@ from django.db.models import Max, Min
 
 from sdg87.library.models import Resource
 from sdg87.library.search.backends.base import (
+    FACET_KEYS,
+    FACET_TOTALS,
     Filters,
     Ranked,
     chunks,
     document_terms,
+    update_facet_totals,
     update_vocabulary,
 )
 from sdg87.library.search.documents import PUBLISHED, UNPUBLISHED, IndexDocument, fts5_tag
@@ -44,11 +47,11 @@ from sdg87.library.search.scoring import Scorer, averages
 
 TABLE = "library_search"
 TITLES = "library_search_title"  # the analysed titles: a small index for the title tier
-FACETS = "library_search_facets"  # one row per resource: its facet keys' numbers, packed
-FACET_KEYS = "library_search_facet_key"  # (id, facet key): the numbers of FACETS
+FACETS = "library_search_facets"  # one row per resource: status, its facet keys' numbers packed
 FACET_TABLES_SQL = (  # created by migration 0007
     f"CREATE TABLE IF NOT EXISTS {FACET_KEYS} (id INTEGER PRIMARY KEY, facet TEXT NOT NULL UNIQUE)",
-    f"CREATE TABLE IF NOT EXISTS {FACETS} (resource_id INTEGER PRIMARY KEY, ids BLOB NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {FACETS} (resource_id INTEGER PRIMARY KEY, "
+    "status TEXT NOT NULL, ids BLOB NOT NULL)",
 )
 HEAD = "library_search_head"  # the same fields, the body cut to its first HEAD_TERMS terms
 HEAD_TERMS = 50  # as backends/postgresql.py
@@ -150,6 +153,19 @@ class SqliteBackend:
                 counts.update({*title.split(), *abstract.split(), *body.split(), ""})
         return counts
 
+    def _stored_facets(self, cursor: Any, resource_ids: Sequence[int]) -> Counter[tuple[str, int]]:
+        """``(status, facet key number)`` → documents, over these resources' stored rows."""
+        counts: Counter[tuple[str, int]] = Counter()
+        for chunk in chunks(resource_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT status, ids FROM {FACETS} WHERE resource_id IN ({marks})",  # noqa: S608
+                list(chunk),
+            )
+            for status, packed in cursor.fetchall():
+                counts.update((status, number) for number in unpack(bytes(packed)))
+        return counts
+
     def _delete(self, cursor: Any, resource_ids: Sequence[int]) -> None:
         for chunk in chunks(resource_ids):
             marks = ", ".join(["%s"] * len(chunk))
@@ -164,6 +180,7 @@ class SqliteBackend:
         ids = sorted(set(resource_ids) | {document.resource_id for document in documents})
         with self.connection.cursor() as cursor:
             removed = self._stored_terms(cursor, ids)
+            removed_facets = self._stored_facets(cursor, ids)
             self._delete(cursor, ids)
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, abstract, body, tags) "  # noqa: S608
@@ -207,11 +224,24 @@ class SqliteBackend:
             keys = {key for document in documents for key in document.facets}
             numbers = facet_numbers(cursor, keys)
             cursor.executemany(
-                f"INSERT INTO {FACETS} (resource_id, ids) VALUES (%s, %s)",  # noqa: S608
+                f"INSERT INTO {FACETS} (resource_id, status, ids) VALUES (%s, %s, %s)",  # noqa: S608
                 [
-                    (document.resource_id, pack([numbers[key] for key in document.facets]))
+                    (
+                        document.resource_id,
+                        document.status,
+                        pack([numbers[key] for key in sorted(set(document.facets))]),
+                    )
                     for document in documents
                 ],
+            )
+            update_facet_totals(
+                cursor,
+                removed_facets,
+                Counter(
+                    (document.status, numbers[key])
+                    for document in documents
+                    for key in set(document.facets)
+                ),
             )
             update_vocabulary(cursor, removed, document_terms(documents))
 
@@ -225,6 +255,7 @@ class SqliteBackend:
             cursor.execute(f"DELETE FROM {HEAD}")  # noqa: S608
             cursor.execute(f"DELETE FROM {FACETS}")  # noqa: S608
             cursor.execute(f"DELETE FROM {FACET_KEYS}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {FACET_TOTALS}")  # noqa: S608
             cursor.execute("DELETE FROM library_search_term")
 
     def optimize(self) -> None:
