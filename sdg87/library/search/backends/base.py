@@ -142,6 +142,43 @@ FACET_TOTALS_SQL = (
 )
 
 
+def facet_numbers(cursor: Any, keys: Collection[str]) -> dict[str, int]:
+    """The numbers of these facet keys, numbering the new ones (in one order: two writers
+    that add the same keys wait for each other instead of deadlocking)."""
+    ordered = sorted(keys)
+    numbers: dict[str, int] = {}
+    cursor.executemany(
+        f"INSERT INTO {FACET_KEYS} (facet) VALUES (%s) ON CONFLICT (facet) DO NOTHING",  # noqa: S608
+        [(key,) for key in ordered],
+    )
+    for chunk in chunks(ordered):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT facet, id FROM {FACET_KEYS} WHERE facet IN ({marks})",  # noqa: S608
+            list(chunk),
+        )
+        numbers.update(cursor.fetchall())
+    return numbers
+
+
+def number_facets(
+    cursor: Any, documents: Sequence[IndexDocument]
+) -> tuple[dict[int, list[int]], Counter[tuple[str, int]]]:
+    """Each document's facet key numbers, sorted (new keys are numbered), and the
+    ``(status, number)`` memberships they add to the totals."""
+    numbers = facet_numbers(cursor, {key for document in documents for key in document.facets})
+    by_document = {
+        document.resource_id: sorted(numbers[key] for key in document.facets)
+        for document in documents
+    }
+    added = Counter(
+        (document.status, number)
+        for document in documents
+        for number in by_document[document.resource_id]
+    )
+    return by_document, added
+
+
 def update_facet_totals(
     cursor: Any, removed: Counter[tuple[str, int]], added: Counter[tuple[str, int]]
 ) -> None:

@@ -62,6 +62,7 @@ from sdg87.library.search.backends.base import (
     Ranked,
     chunks,
     document_terms,
+    number_facets,
     update_facet_totals,
     update_vocabulary,
 )
@@ -203,24 +204,13 @@ class PostgresBackend:
             # The count's table copies the stored values (no second analysis), with the
             # numbers of the facet keys; the titles' table gets the same title and tags, and the
             # rank vector, kept only there.
-            numbers = facet_numbers(cursor, {key for doc in documents for key in doc.facets})
+            numbered, added_facets = number_facets(cursor, documents)
             cursor.executemany(
                 f"INSERT INTO {MATCH} ({SIDE_TABLES[MATCH]}, facet_ids) "  # noqa: S608
                 f"SELECT {SIDE_TABLES[MATCH]}, %s::integer[] FROM {TABLE} WHERE resource_id = %s",
-                [
-                    (sorted(numbers[key] for key in set(document.facets)), document.resource_id)
-                    for document in documents
-                ],
+                [(numbered[document.resource_id], document.resource_id) for document in documents],
             )
-            update_facet_totals(
-                cursor,
-                removed_facets,
-                Counter(
-                    (document.status, numbers[key])
-                    for document in documents
-                    for key in set(document.facets)
-                ),
-            )
+            update_facet_totals(cursor, removed_facets, added_facets)
             cursor.executemany(
                 f"INSERT INTO {TITLES} ({SIDE_TABLES[TITLES]}, rank_vector) "
                 "SELECT %s, %s, %s, %s::text[], title, "
@@ -452,21 +442,3 @@ def _numbered_counts(where: str) -> str:
         f"CROSS JOIN LATERAL unnest(facet_ids) AS number WHERE {where} GROUP BY number) AS g "
         f"JOIN {FACET_KEYS} k ON k.id = g.number"
     )
-
-
-def facet_numbers(cursor: Any, keys: Collection[str]) -> dict[str, int]:
-    """The numbers of these facet keys, numbering the new ones (in one order: two imports
-    that add the same keys wait for each other instead of deadlocking)."""
-    ordered = sorted(keys)
-    if not ordered:
-        return {}
-    cursor.execute(
-        f"INSERT INTO {FACET_KEYS} (facet) SELECT unnest(%s::text[]) "
-        "ON CONFLICT (facet) DO NOTHING",
-        [ordered],
-    )
-    cursor.execute(
-        f"SELECT facet, id FROM {FACET_KEYS} WHERE facet = ANY(%s)",  # noqa: S608
-        [ordered],
-    )
-    return dict(cursor.fetchall())

@@ -38,6 +38,7 @@ from sdg87.library.search.backends.base import (
     Ranked,
     chunks,
     document_terms,
+    number_facets,
     update_facet_totals,
     update_vocabulary,
 )
@@ -88,7 +89,7 @@ def pack(numbers: Sequence[int]) -> bytes:
 
 def unpack(value: bytes) -> list[int]:
     numbers = array(_UINT32)
-    numbers.frombytes(value[: len(value) - len(value) % 4])
+    numbers.frombytes(value)
     if sys.byteorder == "big":
         numbers.byteswap()
     return numbers.tolist()
@@ -97,26 +98,6 @@ def unpack(value: bytes) -> list[int]:
 def count_packed(values: Iterable[bytes | None]) -> Counter[int]:
     """How many of ``values`` (packed rows) hold each number."""
     return Counter(unpack(b"".join(value for value in values if value)))
-
-
-def facet_numbers(cursor: Any, keys: Collection[str]) -> dict[str, int]:
-    """The numbers of these facet keys, numbering the new ones."""
-    ordered = sorted(keys)
-    numbers: dict[str, int] = {}
-    if not ordered:
-        return numbers
-    cursor.executemany(
-        f"INSERT OR IGNORE INTO {FACET_KEYS} (facet) VALUES (%s)",  # noqa: S608
-        [(key,) for key in ordered],
-    )
-    for chunk in chunks(ordered):
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(
-            f"SELECT facet, id FROM {FACET_KEYS} WHERE facet IN ({marks})",  # noqa: S608
-            list(chunk),
-        )
-        numbers.update(cursor.fetchall())
-    return numbers
 
 
 def facet_keys(cursor: Any, counts: Counter[int]) -> dict[str, int]:
@@ -221,28 +202,15 @@ class SqliteBackend:
                     for document in documents
                 ],
             )
-            keys = {key for document in documents for key in document.facets}
-            numbers = facet_numbers(cursor, keys)
+            numbered, added_facets = number_facets(cursor, documents)
             cursor.executemany(
                 f"INSERT INTO {FACETS} (resource_id, status, ids) VALUES (%s, %s, %s)",  # noqa: S608
                 [
-                    (
-                        document.resource_id,
-                        document.status,
-                        pack([numbers[key] for key in sorted(set(document.facets))]),
-                    )
+                    (document.resource_id, document.status, pack(numbered[document.resource_id]))
                     for document in documents
                 ],
             )
-            update_facet_totals(
-                cursor,
-                removed_facets,
-                Counter(
-                    (document.status, numbers[key])
-                    for document in documents
-                    for key in set(document.facets)
-                ),
-            )
+            update_facet_totals(cursor, removed_facets, added_facets)
             update_vocabulary(cursor, removed, document_terms(documents))
 
     def unindex(self, resource_ids: Collection[int]) -> None:
@@ -488,7 +456,7 @@ class SqliteBackend:
     def facet_counts(self, plan: QueryPlan, filters: Filters) -> dict[str, int]:
         """Facet key → number of matches: the matches' packed rows, read in one scan of the
         FTS5 matches (each joined by rowid to its row), counted in Python. Counting the keys in
-        SQL would group one row per match and key, which SQLite sorts (three times slower)."""
+        SQL would group one row per match and key, which SQLite sorts."""
         expression = self.match_expression(plan, filters)
         if expression is None:
             return {}
