@@ -659,10 +659,13 @@ NOTES = """## What shapes these figures
   (`library_search_facets`), read with the FTS5 matches in one query and counted in Python
   (a `GROUP BY` over one row per match and key made SQLite sort them all); PostgreSQL: the
   key numbers in `library_search_match` (`facet_ids`), grouped in the same scan of narrow
-  rows as the match (docs/decisions/0004-facet-key-numbers.md).
+  rows as the match (docs/decisions/0004-facet-key-numbers.md). The same scan counts the
+  matches: a page that fills up no longer runs a count query of its own when facets are asked
+  for.
 * *first page* reads its facets from totals per status and facet key that the indexer keeps
-  (`library_search_facet_total`); what remains is listing and counting every published
-  resource through the ORM.
+  (`library_search_facet_total`), and its page from an index in the listing's order
+  (`resource_newest_idx`, migration library/0010) instead of sorting every resource; what
+  remains is the ORM's count of the published resources.
 """
 
 
@@ -721,7 +724,8 @@ def markdown(results: list[dict[str, Any]], documents: int, repeat: int, seconds
         "ranking, the exact count, the 10 hits read from the resource table and their "
         "highlighted snippets. *ranking* is the query plan and the database query alone "
         "(ranked ids and count). *with facets* adds the 8 facet counts over all matches, "
-        "as the API and the page do. *first page* is the empty query with its facets "
+        "as the API and the page do (the count then comes from the facets' scan). "
+        "*first page* is the empty query with its facets "
         f"({FIRST_PAGE_RUNS} runs): every published resource, newest first, as the search page "
         "and the API show it before a query is typed. tantivy: parse, top-10 with count, "
         "stored ids.",

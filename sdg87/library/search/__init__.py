@@ -378,23 +378,42 @@ def resource_search(
             ranked, ids_sql, params = _browse(normalised, offset, page_size)
             sort = "date"
         else:
-            ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
+            # With facets, a page that fills up leaves the count of every match to the facets'
+            # scan of the matches (``count=False``), instead of a scan of its own.
+            ranked = backend.search(
+                plan,
+                normalised,
+                sort=sort,
+                offset=offset,
+                limit=page_size,
+                count=not with_facets,
+            )
             if ranked.count == 0 and len(plan.groups) > 1:
                 plan, relaxed = plan.relaxed(), True
-                ranked = backend.search(plan, normalised, sort=sort, offset=offset, limit=page_size)
+                ranked = backend.search(
+                    plan,
+                    normalised,
+                    sort=sort,
+                    offset=offset,
+                    limit=page_size,
+                    count=not with_facets,
+                )
 
         facets: dict[str, list[FacetValue]] = {}
+        count = ranked.count
         if with_facets:
             if not plan.is_empty:
-                by_key = backend.facet_counts(plan, normalised)
+                by_key, matches = backend.facet_counts(plan, normalised)
+                count = matches if count is None else count
             elif _status_only(normalised):  # the library's first page: the index's totals
                 by_key = facet_totals(connection, normalised.statuses)
             else:
                 by_key = backend.facet_counts_for_ids(ids_sql, params)
             with translation.override(ui_language or translation.get_language() or "en"):
                 facets = facet_counts(connection, by_key, ui_language=ui_language or _ui_language())
+    assert count is not None  # counted by the search or with the facets
     return SearchResult(
-        count=ranked.count,
+        count=count,
         hits=_hits(ranked, plan),
         facets=facets,
         page=page,

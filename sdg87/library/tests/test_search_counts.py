@@ -98,6 +98,58 @@ def test_every_page_carries_the_exact_count(query, sort, filters):
         assert set(seen) == expected, size
 
 
+@pytest.mark.parametrize("query", ["cocoa", "cocoa -filler0"])
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_a_search_that_leaves_the_count_to_the_facets_gets_it_there(query, sort, filters):
+    made = _corpus()
+    expected = _expected(made, filters, "filler0" if "-" in query else None)
+    backend = _backend()
+    plan = plan_query(
+        parse_query(query),
+        language="en",
+        table=expansion_table(),
+        vocabulary=TermVocabulary(connection),
+    )
+    with backend.session():
+        by_key, matches = backend.facet_counts(plan, filters)
+    assert matches == len(expected)
+    types = [item.type for item in made if item.pk in expected]
+    assert {key: n for key, n in by_key.items() if key.startswith("type:")} == {
+        f"type:{kind}": types.count(kind) for kind in set(types)
+    }
+    deferred = 0
+    for size in (1, 2, 3, 20):
+        for offset in range(0, len(made) + size, size):
+            with backend.session():
+                ranked = backend.search(
+                    plan, filters, sort=sort, offset=offset, limit=size, count=False
+                )
+            # Left uncounted only when the page is full (more matches may follow).
+            assert ranked.count in (None, len(expected)), (size, offset)
+            if ranked.count is None:
+                deferred += 1
+                assert len(ranked.ids) == size
+    if sort == "relevance" and len(expected) > 1:
+        assert deferred  # the count's own scan was skipped at least once
+
+
+def test_pages_with_facets_count_as_pages_without():
+    from sdg87.library.search import SearchFilters, resource_search
+
+    _corpus()
+    for query in ("cocoa", "farms", "cocoa -filler0", "nothing-like-it", "cocoa coffee"):
+        for sort in ("relevance", "date"):
+            for size in (1, 3, 50):
+                with_facets = resource_search(query=query, page_size=size, sort=sort)
+                without = resource_search(query=query, page_size=size, sort=sort, with_facets=False)
+                assert with_facets.count == without.count, (query, size)
+                assert with_facets.relaxed == without.relaxed == (query == "cocoa coffee")
+                assert [hit.id for hit in with_facets.hits] == [hit.id for hit in without.hits]
+    typed = resource_search(query="farms", page_size=1, filters=SearchFilters(types=["research"]))
+    assert typed.count == sum(value.count for value in typed.facets["type"])
+
+
 # --- PostgreSQL: the side tables -------------------------------------------------------------
 
 

@@ -50,9 +50,11 @@ class Filters:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One page of matches, best first, with the number of all matches."""
+    """One page of matches, best first, with the number of all matches: None when the search
+    was asked not to count (``count=False``) and the page filled up, so that only a count of
+    every match would tell; the caller counts them with the facets (``facet_counts``)."""
 
-    count: int
+    count: int | None
     ids: tuple[int, ...] = ()
     scores: Mapping[int, float] = field(default_factory=dict)
 
@@ -73,11 +75,19 @@ class Backend(Protocol):
     def session(self) -> AbstractContextManager[None]: ...
 
     def search(
-        self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
+        self,
+        plan: QueryPlan,
+        filters: Filters,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        count: bool = True,
     ) -> Ranked: ...
 
-    def facet_counts(self, plan: QueryPlan, filters: Filters) -> Mapping[str, int]:
-        """Facet key (``documents.facet_key``) → number of matches holding it."""
+    def facet_counts(self, plan: QueryPlan, filters: Filters) -> tuple[dict[str, int], int]:
+        """Facet key (``documents.facet_key``) → number of matches holding it; and the number
+        of matches, counted in the same scan."""
         ...
 
     def facet_counts_for_ids(self, ids_sql: str, params: list[Any]) -> Mapping[str, int]:

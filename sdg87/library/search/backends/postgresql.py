@@ -108,7 +108,7 @@ TITLE_TIER = 1000.0  # added to the score of documents whose title matches the w
 HEAD_TIER = 500.0  # added to the score of the others whose head matches the whole query
 
 
-def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
+def _ranked(rows: list[tuple[int, float]], count: int | None) -> Ranked:
     return Ranked(
         count=count,
         ids=tuple(int(pk) for pk, _score in rows),
@@ -302,7 +302,14 @@ class PostgresBackend:
                     cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
     def search(
-        self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
+        self,
+        plan: QueryPlan,
+        filters: Filters,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        count: bool = True,
     ) -> Ranked:
         """Relevance in tiers, as the SQLite backend does: documents whose title matches the
         whole query, then those whose head does (ranked on the head), then the others; a page
@@ -311,7 +318,8 @@ class PostgresBackend:
         A tier's query ranks and returns its page only (a top-N sort; no window count, which
         would keep every match's row): how many the tier holds follows from a page it does not
         fill, and a page that fills up takes the exact count of all matches from one count
-        query (on the narrow table when the filters allow it)."""
+        query (on the narrow table when the filters allow it), unless ``count`` is false: the
+        caller then counts with the facets (``Ranked.count`` is None)."""
         where, params = self._where(plan, filters)
         query_text = to_tsquery(plan)
         originals = to_tsquery(plan.originals_only()) if plan.has_expansions else ""
@@ -320,9 +328,12 @@ class PostgresBackend:
         def ranked_on(vector: str, function: str = "ts_rank_cd") -> str:
             return " + ".join(_rank("%s::tsquery", vector, function) for _ in rank_params)
 
-        def total(cursor: Any) -> int:
-            # The count's table has the status and year, not the tags.
-            return self._count(cursor, where, params, TABLE if _tag_filtered(filters) else MATCH)
+        # The count's table has the status and year, not the tags.
+        counted_in = TABLE if _tag_filtered(filters) else MATCH
+
+        def total(cursor: Any) -> int | None:
+            """Every match, when a full page leaves it unknown (unless the caller counts)."""
+            return self._count(cursor, where, params, counted_in) if count else None
 
         # The rank vector is the titles' table's: the other tiers read it by resource id.
         rank = ranked_on("rank_vector")
@@ -348,6 +359,8 @@ class PostgresBackend:
                 found = cursor.fetchall()
                 if found and len(found) < limit:  # the page ends the matches
                     return _ranked(found, offset + len(found))
+                if not found:  # past the end, or nothing matches: counted here in any case
+                    return _ranked(found, self._count(cursor, where, params, counted_in))
                 return _ranked(found, total(cursor))
             in_title = "title_vector @@ %s::tsquery"
             in_head = "head_vector @@ %s::tsquery"
@@ -413,32 +426,49 @@ class PostgresBackend:
         cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)  # noqa: S608
         return int(cursor.fetchone()[0])
 
-    def facet_counts(self, plan: QueryPlan, filters: Filters) -> dict[str, int]:
-        """Facet key → number of matches, in one grouped query: on the count's narrow table
-        (its ``facet_ids``, key numbers, read in the same scan as the match), unless the
-        filters test tags, which only the documents' table has (its ``facets`` array)."""
+    def facet_counts(self, plan: QueryPlan, filters: Filters) -> tuple[dict[str, int], int]:
+        """Facet key → number of matches, and the number of matches, in one grouped query: on
+        the count's narrow table (its ``facet_ids``, key numbers, read in the same scan as the
+        match), unless the filters test tags, which only the documents' table has (its
+        ``facets`` array). Each row's keys get one more, which no key has (0 or NULL): its
+        count is the number of matches."""
         where, params = self._where(plan, filters)
         if _tag_filtered(filters):
             return self._counted(
-                f"SELECT f, count(*) FROM {TABLE} "  # noqa: S608
-                f"CROSS JOIN LATERAL unnest(facets) AS f WHERE {where} GROUP BY f",
+                f"SELECT f IS NULL, f, count(*) FROM {TABLE} "  # noqa: S608
+                "CROSS JOIN LATERAL unnest(array_append(facets, NULL::text)) AS f "
+                f"WHERE {where} GROUP BY f",
                 params,
             )
         return self._counted(_numbered_counts(where), params)
 
     def facet_counts_for_ids(self, ids_sql: str, params: list[Any]) -> dict[str, int]:
-        return self._counted(_numbered_counts(f"resource_id IN ({ids_sql})"), list(params))
+        by_key, _matches = self._counted(
+            _numbered_counts(f"resource_id IN ({ids_sql})"), list(params)
+        )
+        return by_key
 
-    def _counted(self, sql: str, params: list[Any]) -> dict[str, int]:
+    def _counted(self, sql: str, params: list[Any]) -> tuple[dict[str, int], int]:
+        """The ``(every match's, key, count)`` rows of ``sql``: the count of the row that every
+        match has apart."""
+        by_key: dict[str, int] = {}
+        matches = 0
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return {str(key): int(count) for key, count in cursor.fetchall()}
+            for everyone, key, count in cursor.fetchall():
+                if everyone:
+                    matches = int(count)
+                elif key is not None:
+                    by_key[str(key)] = int(count)
+        return by_key, matches
 
 
 def _numbered_counts(where: str) -> str:
-    """``(facet key, count)`` over the rows of the count's table that ``where`` selects."""
+    """``(false, facet key, count)`` over the rows of the count's table that ``where`` selects,
+    and ``(true, NULL, number of rows)``: every row counts a key number 0, which no key has."""
     return (
-        f"SELECT k.facet, g.n FROM (SELECT number, count(*) AS n FROM {MATCH} "  # noqa: S608
-        f"CROSS JOIN LATERAL unnest(facet_ids) AS number WHERE {where} GROUP BY number) AS g "
-        f"JOIN {FACET_KEYS} k ON k.id = g.number"
+        f"SELECT g.number = 0, k.facet, g.n FROM (SELECT number, count(*) AS n FROM {MATCH} "  # noqa: S608
+        "CROSS JOIN LATERAL unnest(array_append(facet_ids, 0)) AS number "
+        f"WHERE {where} GROUP BY number) AS g "
+        f"LEFT JOIN {FACET_KEYS} k ON k.id = g.number"
     )

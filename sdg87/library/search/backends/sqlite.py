@@ -305,7 +305,14 @@ class SqliteBackend:
         yield
 
     def search(
-        self, plan: QueryPlan, filters: Filters, *, sort: str, offset: int, limit: int
+        self,
+        plan: QueryPlan,
+        filters: Filters,
+        *,
+        sort: str,
+        offset: int,
+        limit: int,
+        count: bool = True,
     ) -> Ranked:
         """Relevance in three tiers: documents whose title matches the whole query, then
         those whose head (title, abstract, first ``HEAD_TERMS`` terms of the body) matches
@@ -319,7 +326,8 @@ class SqliteBackend:
         bounds the work of broad queries: FTS5 scores every match of a table it ranks, and
         a page that fills up within a tier never ranks the later ones (they are only
         counted, which needs no scoring). Documents that name the query's words early are
-        ranked before those that name them only further down.
+        ranked before those that name them only further down. That count is left to the
+        caller when ``count`` is false (``Ranked.count`` is None): it counts with the facets.
         """
         expressions = self.match_expressions(plan, filters)
         if expressions is None:
@@ -379,6 +387,8 @@ class SqliteBackend:
             else:
                 return self._ranked(rows, tiers_counted)
             # Ranking stopped early (the page is full): count every match, without ranking.
+            if not count:
+                return self._ranked(rows, None)
             cursor.execute(
                 f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
                 [matching],
@@ -446,34 +456,37 @@ class SqliteBackend:
             return self._ranked([], int(cursor.fetchone()[0]))
 
     @staticmethod
-    def _ranked(rows: list[tuple[int, float]], count: int) -> Ranked:
+    def _ranked(rows: list[tuple[int, float]], count: int | None) -> Ranked:
         return Ranked(
             count=count,
             ids=tuple(int(pk) for pk, _score in rows),
             scores={int(pk): float(score) for pk, score in rows},
         )
 
-    def facet_counts(self, plan: QueryPlan, filters: Filters) -> dict[str, int]:
-        """Facet key → number of matches: the matches' packed rows, read in one scan of the
-        FTS5 matches (each joined by rowid to its row), counted in Python. Counting the keys in
-        SQL would group one row per match and key, which SQLite sorts."""
+    def facet_counts(self, plan: QueryPlan, filters: Filters) -> tuple[dict[str, int], int]:
+        """Facet key → number of matches, and the number of matches: the matches' packed rows,
+        read in one scan of the FTS5 matches (each joined by rowid to its row; one row per
+        match), counted in Python. Counting the keys in SQL would group one row per match and
+        key, which SQLite sorts."""
         expression = self.match_expression(plan, filters)
         if expression is None:
-            return {}
+            return {}, 0
         return self._counted(
-            f"SELECT p.ids FROM {TABLE} s CROSS JOIN {FACETS} p "  # noqa: S608
+            f"SELECT p.ids FROM {TABLE} s LEFT JOIN {FACETS} p "  # noqa: S608
             f"ON p.resource_id = s.rowid WHERE {TABLE} MATCH %s",
             [expression],
         )
 
     def facet_counts_for_ids(self, ids_sql: str, params: list[Any]) -> dict[str, int]:
-        return self._counted(
+        by_key, _matches = self._counted(
             f"SELECT ids FROM {FACETS} WHERE resource_id IN ({ids_sql})",  # noqa: S608
             list(params),
         )
+        return by_key
 
-    def _counted(self, sql: str, params: list[Any]) -> dict[str, int]:
+    def _counted(self, sql: str, params: list[Any]) -> tuple[dict[str, int], int]:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            counts = count_packed(row[0] for row in cursor.fetchall())
-            return facet_keys(cursor, counts)
+            rows = cursor.fetchall()
+            counts = count_packed(row[0] for row in rows)
+            return facet_keys(cursor, counts), len(rows)
