@@ -151,6 +151,26 @@ class EmptyVocabulary:
         return []
 
 
+class _RememberedVocabulary:
+    """A vocabulary that asks for each term once (one plan's lookups): terms already asked
+    for, found or not, are answered from memory."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.asked: set[str] = set()
+        self.found: dict[str, int] = {}
+
+    def document_frequencies(self, terms: Collection[str]) -> Mapping[str, int]:
+        unknown = set(terms) - self.asked
+        if unknown:
+            self.found.update(self.vocabulary.document_frequencies(unknown))
+            self.asked |= unknown
+        return {term: self.found[term] for term in terms if term in self.found}
+
+    def terms_with_prefix(self, prefix: str) -> Sequence[tuple[str, int]]:
+        return self.vocabulary.terms_with_prefix(prefix)
+
+
 @dataclass(frozen=True)
 class Alternative:
     """Index terms that must all occur: adjacent and in order if ``exact``.
@@ -392,8 +412,7 @@ def _prune(
 
     Also returns the number of indexed documents and each term's document frequency.
     """
-    needed = {term for group in groups for a in group.alternatives for term in _terms_to_match(a)}
-    frequencies = vocabulary.document_frequencies(needed | {DOCUMENT_COUNT_TERM})
+    frequencies = vocabulary.document_frequencies(_needed_terms(groups) | {DOCUMENT_COUNT_TERM})
     documents = frequencies.get(DOCUMENT_COUNT_TERM, 0)
     if not documents:
         return tuple(groups), 0, frequencies
@@ -427,40 +446,14 @@ def _prune(
     return kept, documents, frequencies
 
 
-def plan_query(
+def _groups(
     parsed: ParsedQuery,
-    *,
-    language: str | None,
+    clause_words: list[list[_Word]],
+    languages: tuple[str, ...],
     table: ExpansionTable,
-    vocabulary: Vocabulary | None = None,
-) -> QueryPlan:
-    """The plan for a parsed query; ``language`` is the query's language when known."""
-    vocabulary = vocabulary or EmptyVocabulary()
-    languages = (language,) if language in LANGUAGES else guess_languages(parsed, table)
-    query_stops = frozenset().union(*(stop_words(code) for code in languages))
-
-    # Words of each clause, stop words of the query's language(s) left out.
-    clause_words: list[list[_Word]] = []
-    for clause in parsed.clauses:
-        kept = [w for w in clause.words if w not in query_stops] or (
-            list(clause.words) if clause.quoted else []
-        )
-        clause_words.append([_Word(w, _word_stems(w, LANGUAGES)) for w in kept])
-        clause_words[-1] = [word for word in clause_words[-1] if word.stems]
-
-    # Typo correction of words nobody knows.
-    every_stem = {s for ws in clause_words for word in ws for s in word.stems.values()}
-    frequencies = vocabulary.document_frequencies(every_stem) if every_stem else {}
-    corrections: dict[str, str] = {}
-    for clause, ws in zip(parsed.clauses, clause_words, strict=True):
-        if clause.prefix or clause.negated:
-            continue
-        for word in ws:
-            corrected = _correct(word, frequencies, vocabulary, table)
-            if corrected:
-                corrections[word.folded] = corrected
-                word.stems = dict.fromkeys(word.stems, corrected)
-
+) -> tuple[list[Group], list[Group]]:
+    """The query's groups (each a concept: its words and their cross-lingual expansions) and
+    the excluded ones, from each clause's words."""
     groups: list[Group] = []
     excluded: list[Group] = []
     index = 0
@@ -513,7 +506,57 @@ def plan_query(
                 _dedupe(merged), f"{previous.label} | {new_groups[0].label}".strip()
             )
         groups.extend(new_groups)
-    pruned, documents, frequencies = _prune(groups, vocabulary)
+    return groups, excluded
+
+
+def _needed_terms(groups: Iterable[Group]) -> set[str]:
+    return {term for group in groups for a in group.alternatives for term in _terms_to_match(a)}
+
+
+def plan_query(
+    parsed: ParsedQuery,
+    *,
+    language: str | None,
+    table: ExpansionTable,
+    vocabulary: Vocabulary | None = None,
+) -> QueryPlan:
+    """The plan for a parsed query; ``language`` is the query's language when known."""
+    vocabulary = vocabulary or EmptyVocabulary()
+    languages = (language,) if language in LANGUAGES else guess_languages(parsed, table)
+    query_stops = frozenset().union(*(stop_words(code) for code in languages))
+
+    # Words of each clause, stop words of the query's language(s) left out.
+    clause_words: list[list[_Word]] = []
+    for clause in parsed.clauses:
+        kept = [w for w in clause.words if w not in query_stops] or (
+            list(clause.words) if clause.quoted else []
+        )
+        clause_words.append([_Word(w, _word_stems(w, LANGUAGES)) for w in kept])
+        clause_words[-1] = [word for word in clause_words[-1] if word.stems]
+
+    # One lookup for the words' stems and the terms of the groups they make without typo
+    # correction (and the document count, ``_prune``'s): a second one only for the terms
+    # of corrected words.
+    remembered = _RememberedVocabulary(vocabulary)
+    every_stem = {s for ws in clause_words for word in ws for s in word.stems.values()}
+    groups, excluded = _groups(parsed, clause_words, languages, table)
+    frequencies = remembered.document_frequencies(
+        every_stem | _needed_terms([*groups, *excluded]) | {DOCUMENT_COUNT_TERM}
+    )
+
+    # Typo correction of words nobody knows.
+    corrections: dict[str, str] = {}
+    for clause, ws in zip(parsed.clauses, clause_words, strict=True):
+        if clause.prefix or clause.negated:
+            continue
+        for word in ws:
+            corrected = _correct(word, frequencies, remembered, table)
+            if corrected:
+                corrections[word.folded] = corrected
+                word.stems = dict.fromkeys(word.stems, corrected)
+    if corrections:
+        groups, excluded = _groups(parsed, clause_words, languages, table)
+    pruned, documents, frequencies = _prune(groups, remembered)
     return QueryPlan(
         groups=pruned,
         documents=documents,

@@ -199,3 +199,38 @@ def test_a_misspelt_word_is_corrected_to_a_known_term():
     vocabulary = FakeVocabulary({"": 10, "traffick": 5, "trade": 2})
     plan = plan_query(parse_query("traficking"), language="en", table=TABLE, vocabulary=vocabulary)
     assert plan.corrections == {"traficking": "traffick"}
+
+
+class CountingVocabulary(FakeVocabulary):
+    def __init__(self, frequencies):
+        super().__init__(frequencies)
+        self.asked: list[set[str]] = []
+
+    def document_frequencies(self, terms):
+        self.asked.append(set(terms))
+        return super().document_frequencies(terms)
+
+
+def test_a_plan_asks_the_vocabulary_once_unless_a_word_is_corrected():
+    frequencies = {"": 100, "cocoa": 3, "cacao": 1, "child": 20, "labor": 20, "traffick": 5}
+    vocabulary = CountingVocabulary(frequencies)
+    plan = plan_query(
+        parse_query("travail des enfants cacao"), language="fr", table=TABLE, vocabulary=vocabulary
+    )
+    assert len(vocabulary.asked) == 1  # the words, their expansions and the document count
+    assert {"", "cocoa", "child", "labor"} <= vocabulary.asked[0]
+    assert plan.documents == 100
+    assert plan.frequencies["cocoa"] == 3
+    assert {alternative.terms for alternative in plan.groups[-1].alternatives} >= {
+        ("cocoa",),
+        ("cacao",),
+    }
+
+    corrected = CountingVocabulary(frequencies)
+    plan = plan_query(
+        parse_query("cocoa traficking"), language="en", table=TABLE, vocabulary=corrected
+    )
+    assert plan.corrections == {"traficking": "traffick"}
+    assert len(corrected.asked) == 2  # the corrected word's terms only, the second time
+    assert corrected.asked[1] == {"traffick"}
+    assert [group.label for group in plan.groups] == ["cocoa", "traficking"]

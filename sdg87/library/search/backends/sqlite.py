@@ -472,7 +472,7 @@ class SqliteBackend:
         if expression is None:
             return {}, 0
         return self._counted(
-            f"SELECT p.ids FROM {TABLE} s LEFT JOIN {FACETS} p "  # noqa: S608
+            f"SELECT p.ids FROM {TABLE} s CROSS JOIN {FACETS} p "  # noqa: S608
             f"ON p.resource_id = s.rowid WHERE {TABLE} MATCH %s",
             [expression],
         )
