@@ -13,7 +13,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from sdg87.library.search.analysis import fold, normalise_language, stem_words_each
 
@@ -48,10 +48,29 @@ def _letter_class(letter: str) -> str:
 
 def _candidate_pattern(prefixes: Iterable[str]) -> re.Pattern[str] | None:
     """Words that may stem to one of the terms: those starting like them, accents ignored."""
-    parts = sorted({"".join(_letter_class(letter) for letter in p) for p in prefixes if p})
-    if not parts:
+    return _compiled_candidates(frozenset(p for p in prefixes if p))
+
+
+@lru_cache(maxsize=256)
+def _compiled_candidates(prefixes: frozenset[str]) -> re.Pattern[str] | None:
+    """The pattern of ``_candidate_pattern``, built once per set of prefixes (a search asks
+    for it for every hit). The prefixes are grouped by their first letter, and a lookahead on
+    the first letters lets the scan skip the other words' starts quickly: the same matches as
+    one alternative per prefix, found faster."""
+    if not prefixes:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")\w*", re.IGNORECASE)
+    by_first: dict[str, set[str]] = {}
+    for prefix in prefixes:
+        rest = "".join(_letter_class(letter) for letter in prefix[1:])
+        by_first.setdefault(_letter_class(prefix[0]), set()).add(rest)
+    groups = "|".join(
+        f"{first}(?:{'|'.join(sorted(rests))})" for first, rests in sorted(by_first.items())
+    )
+    firsts = "".join(sorted({prefix[0] for prefix in prefixes}))
+    starts = "".join(
+        sorted({re.escape(letter) for first in firsts for letter in _ACCENTED.get(first, first)})
+    )
+    return re.compile(rf"(?<!\w)(?=[{starts}])(?:{groups})\w*", re.IGNORECASE)
 
 
 def _stem_prefix(term: str) -> str:

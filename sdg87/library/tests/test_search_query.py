@@ -234,3 +234,45 @@ def test_a_plan_asks_the_vocabulary_once_unless_a_word_is_corrected():
     assert len(corrected.asked) == 2  # the corrected word's terms only, the second time
     assert corrected.asked[1] == {"traffick"}
     assert [group.label for group in plan.groups] == ["cocoa", "traficking"]
+
+
+def _one_alternative_per_prefix(prefixes):
+    from sdg87.library.search.snippets import _letter_class
+
+    parts = sorted({"".join(_letter_class(letter) for letter in p) for p in prefixes if p})
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")\w*", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_grouped_candidate_pattern_finds_what_one_alternative_per_prefix_finds(seed):
+    from sdg87.library.search.snippets import _candidate_pattern
+
+    chance = random.Random(seed)
+    words = [
+        "Travail",
+        "travaux",
+        "ÉDUCATION",
+        "enfant",
+        "Enfants",
+        "niños",
+        "NIÑA",
+        "cacao",
+        "Çà",
+        "œuvre",
+        "Straße",
+        "e-mail",
+        "a]b",
+        "^x",
+        "2020s",
+        "x_y",
+        "l'école",
+    ]
+    text = " ".join(chance.choice(words) for _ in range(400)) + " " + HOSTILE_QUERIES[0]
+    prefixes = chance.sample(
+        ["trav", "enf", "nin", "ca", "e", "educ", "oeuv", "stra", "a]", "^", "202", "x_", "l"],
+        k=chance.randint(1, 8),
+    )
+    expected = [m.span() for m in _one_alternative_per_prefix(prefixes).finditer(text)]
+    found = [m.span() for m in _candidate_pattern(prefixes).finditer(text)]
+    assert found == expected
+    assert _candidate_pattern(["", ""]) is None
