@@ -378,26 +378,23 @@ def resource_search(
             ranked, ids_sql, params = _browse(normalised, offset, page_size)
             sort = "date"
         else:
-            # With facets, a page that fills up leaves the count of every match to the facets'
-            # scan of the matches (``count=False``), instead of a scan of its own.
-            ranked = backend.search(
-                plan,
-                normalised,
-                sort=sort,
-                offset=offset,
-                limit=page_size,
-                count=not with_facets,
-            )
-            if ranked.count == 0 and len(plan.groups) > 1:
-                plan, relaxed = plan.relaxed(), True
-                ranked = backend.search(
-                    plan,
+
+            def ranked_page(query_plan: QueryPlan) -> Ranked:
+                # With facets, a page that fills up leaves the count of every match to the
+                # facets' scan of the matches (``count=False``), instead of a scan of its own.
+                return backend.search(
+                    query_plan,
                     normalised,
                     sort=sort,
                     offset=offset,
                     limit=page_size,
                     count=not with_facets,
                 )
+
+            ranked = ranked_page(plan)
+            if ranked.count == 0 and len(plan.groups) > 1:
+                plan, relaxed = plan.relaxed(), True
+                ranked = ranked_page(plan)
 
         facets: dict[str, list[FacetValue]] = {}
         count = ranked.count

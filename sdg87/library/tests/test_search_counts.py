@@ -62,6 +62,15 @@ def _expected(made: list[Resource], filters: Filters, excluded: str | None) -> s
     }
 
 
+def _plan(query: str):
+    return plan_query(
+        parse_query(query),
+        language="en",
+        table=expansion_table(),
+        vocabulary=TermVocabulary(connection),
+    )
+
+
 FILTERS = [
     Filters(),
     Filters(statuses=("published", "draft")),
@@ -81,12 +90,7 @@ def test_every_page_carries_the_exact_count(query, sort, filters):
     expected = _expected(made, filters, "filler0" if "-" in query else None)
     assert expected or filters != Filters()
     backend = _backend()
-    plan = plan_query(
-        parse_query(query),
-        language="en",
-        table=expansion_table(),
-        vocabulary=TermVocabulary(connection),
-    )
+    plan = _plan(query)
     for size in (1, 2, 3, 4, 7, 20):
         seen: list[int] = []
         for offset in range(0, len(made) + 2 * size, size):
@@ -105,12 +109,7 @@ def test_a_search_that_leaves_the_count_to_the_facets_gets_it_there(query, sort,
     made = _corpus()
     expected = _expected(made, filters, "filler0" if "-" in query else None)
     backend = _backend()
-    plan = plan_query(
-        parse_query(query),
-        language="en",
-        table=expansion_table(),
-        vocabulary=TermVocabulary(connection),
-    )
+    plan = _plan(query)
     with backend.session():
         by_key, matches = backend.facet_counts(plan, filters)
     assert matches == len(expected)
