@@ -172,14 +172,21 @@ def corpus_record(
                 "League of Nations / United Nations" if "1926" in short_name else "United Nations"
             )
         )
+    title = " ".join(str(row["title"]).split())
     iso3 = str(row.get("iso3") or "").strip().upper()
+    place = str(row.get("country") or "")
+    if _SOURCE_PATH.search(place):
+        # The Factbook's world entry names its source file ("world/xx.json") as its country
+        # and its ISO3 code: the title says "World", and there is no country to tag.
+        title = title.replace(place, _place_name(place, str(row.get("gec_code") or "")))
+        iso3 = ""
     extra = {name: row[name] for name in collection.extra_fields if row.get(name) not in (None, "")}
     if iso3 and iso3 not in known_countries:
         extra["iso3"] = iso3
         iso3 = ""
     return ResourceRecord(
         id=str(row["id"]),
-        title=" ".join(str(row["title"]).split()),
+        title=title,
         text=text.strip(),
         language=str(row.get("language") or ""),
         year=int(row["year"]) if row.get("year") else None,
@@ -193,6 +200,18 @@ def corpus_record(
         extra=extra,
         line=line,
     )
+
+
+_SOURCE_PATH = re.compile(r"/|\.json$", re.IGNORECASE)
+WORLD_GEC = "xx"  # the Factbook's code for the World entry
+
+
+def _place_name(path: str, gec_code: str) -> str:
+    """A readable name for a place the source names by its file path."""
+    if gec_code.strip().lower() == WORLD_GEC:
+        return "World"
+    stem = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem.replace("-", " ").replace("_", " ").strip().title() or "World"
 
 
 def english_part(text: str) -> str:

@@ -84,6 +84,33 @@ def test_an_unknown_country_code_is_kept_in_extra():
     assert record.extra["iso3"] == "XKX"
 
 
+@pytest.mark.parametrize(
+    ("country", "gec_code", "name"),
+    [("world/xx.json", "xx", "World"), ("oceans/zh.json", "zh", "Zh"), ("Kenya", "ke", None)],
+)
+def test_a_place_named_by_its_source_file_gets_a_readable_title(country, gec_code, name):
+    collection = next(c for c in corpus.COLLECTIONS if c.source == "factbook-tip")
+    row = {
+        "id": f"factbook-tip-2024-12-26-{gec_code}",
+        "title": f"Trafficking in persons: {country} (CIA World Factbook, snapshot 2024-12-26)",
+        "text": "Current situation: estimates.",
+        "country": country,
+        "iso3": country if name else "KEN",
+        "gec_code": gec_code,
+        "year": 2024,
+    }
+    record = corpus.corpus_record(row, collection=collection, known_countries=frozenset({"KEN"}))
+    if name is None:
+        assert record.title == row["title"]
+        assert record.countries == ("KEN",)
+        return
+    assert record.title == (
+        f"Trafficking in persons: {name} (CIA World Factbook, snapshot 2024-12-26)"
+    )
+    assert record.countries == ()
+    assert "iso3" not in record.extra  # a file path is no country code
+
+
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
     """The first lines of each bundled corpus file."""
