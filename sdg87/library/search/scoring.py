@@ -107,25 +107,25 @@ class Scorer:
         size = sum(column.count(" ") + 1 for column in columns if column)
         average = self.statistics.average_size
         norm = K1 * (1 - B + B * size / average) if average else K1
+        # The weighted columns that have text: (weight, index, the text with doubled spaces).
         spaced = [
-            f" {column.replace(' ', '  ')} " if weight and column else ""
-            for column, weight in zip(columns, self.weights, strict=True)
+            (weight, index, f" {columns[index].replace(' ', '  ')} ")
+            for index, weight in enumerate(self.weights)
+            if weight and columns[index]
         ]
-        split: list[list[str] | None] = [None] * len(columns)
+        split: dict[int, list[str]] = {}
         score = 0.0
         for phrase, weight, needle in self.phrases:
             frequency = 0.0
-            for index, column_weight in enumerate(self.weights):
-                if not column_weight or not spaced[index]:
-                    continue
-                if needle is not None:
-                    found = spaced[index].count(needle)
-                else:
-                    tokens = split[index]
+            if needle is not None:
+                for column_weight, _index, text in spaced:
+                    frequency += column_weight * text.count(needle)
+            else:
+                for column_weight, index, _text in spaced:
+                    tokens = split.get(index)
                     if tokens is None:
                         tokens = split[index] = columns[index].split()
-                    found = _occurrences(tokens, phrase)
-                frequency += column_weight * found
+                    frequency += column_weight * _occurrences(tokens, phrase)
             if frequency:
                 score += weight * frequency * (K1 + 1) / (frequency + norm)
         return score
