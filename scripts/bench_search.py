@@ -43,6 +43,7 @@ OUT = ROOT / "benchmarks" / "search.md"
 SEED = 87
 BATCH = 2000
 SYNTHETIC_MAX_CHARS = 4000
+FIRST_PAGE_RUNS = 20  # runs of the library's first page (the empty query with its facets)
 
 # --- the corpus ----------------------------------------------------------------------------
 
@@ -441,9 +442,6 @@ def django_worker(
 
         result["server"] = f"SQLite {sqlite3.sqlite_version}"
     return result
-
-
-FIRST_PAGE_RUNS = 20
 
 
 def settle(vendor: str) -> None:

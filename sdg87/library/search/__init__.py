@@ -235,15 +235,6 @@ def _browse_queryset(filters: Filters) -> QuerySet[Resource]:
     return queryset
 
 
-def _status_only(filters: Filters) -> bool:
-    """Whether the filters test the status and nothing else."""
-    return (
-        all(kind == "status" for kind, _values in filters.tag_filters())
-        and filters.year_from is None
-        and filters.year_to is None
-    )
-
-
 def _browse(filters: Filters, offset: int, limit: int) -> tuple[Ranked, str, list[Any]]:
     queryset = _browse_queryset(filters)
     ordered = queryset.order_by(F("year").desc(nulls_last=True), "-created_at", "-pk")
@@ -402,7 +393,7 @@ def resource_search(
             if not plan.is_empty:
                 by_key, matches = backend.facet_counts(plan, normalised)
                 count = matches if count is None else count
-            elif _status_only(normalised):  # the library's first page: the index's totals
+            elif normalised.status_only():  # the library's first page: the index's totals
                 by_key = facet_totals(connection, normalised.statuses)
             else:
                 by_key = backend.facet_counts_for_ids(ids_sql, params)

@@ -541,7 +541,7 @@ def plan_query(
     every_stem = {s for ws in clause_words for word in ws for s in word.stems.values()}
     groups, excluded = _groups(parsed, clause_words, languages, table)
     frequencies = remembered.document_frequencies(
-        every_stem | _needed_terms([*groups, *excluded]) | {DOCUMENT_COUNT_TERM}
+        every_stem | _needed_terms(groups) | {DOCUMENT_COUNT_TERM}
     )
 
     # Typo correction of words nobody knows.

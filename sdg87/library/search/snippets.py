@@ -66,10 +66,7 @@ def _compiled_candidates(prefixes: frozenset[str]) -> re.Pattern[str] | None:
     groups = "|".join(
         f"{first}(?:{'|'.join(sorted(rests))})" for first, rests in sorted(by_first.items())
     )
-    firsts = "".join(sorted({prefix[0] for prefix in prefixes}))
-    starts = "".join(
-        sorted({re.escape(letter) for first in firsts for letter in _ACCENTED.get(first, first)})
-    )
+    starts = "".join(sorted({re.escape(v) for p in prefixes for v in _ACCENTED.get(p[0], p[0])}))
     return re.compile(rf"(?<!\w)(?=[{starts}])(?:{groups})\w*", re.IGNORECASE)
 
 

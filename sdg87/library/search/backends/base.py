@@ -47,6 +47,14 @@ class Filters:
         ]
         return [(kind, values) for kind, values in pairs if values]
 
+    def tests_tags(self) -> bool:
+        """Whether the filters test tags (type, language, places …), not only the status."""
+        return any(kind != "status" for kind, _values in self.tag_filters())
+
+    def status_only(self) -> bool:
+        """Whether the filters test the status and nothing else (no tags, no years)."""
+        return not self.tests_tags() and self.year_from is None and self.year_to is None
+
 
 @dataclass(frozen=True)
 class Ranked:

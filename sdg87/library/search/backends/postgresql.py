@@ -116,11 +116,6 @@ def _ranked(rows: list[tuple[int, float]], count: int | None) -> Ranked:
     )
 
 
-def _tag_filtered(filters: Filters) -> bool:
-    """Whether the filters test tags (not only the status)."""
-    return any(kind != "status" for kind, _values in filters.tag_filters())
-
-
 def _rank(query_parameter: str, vector: str, function: str = "ts_rank_cd") -> str:
     return f"{function}({WEIGHTS}, {vector}, {query_parameter}, {NORMALISATION})"
 
@@ -329,7 +324,7 @@ class PostgresBackend:
             return " + ".join(_rank("%s::tsquery", vector, function) for _ in rank_params)
 
         # The count's table has the status and year, not the tags.
-        counted_in = TABLE if _tag_filtered(filters) else MATCH
+        counted_in = TABLE if filters.tests_tags() else MATCH
 
         def total(cursor: Any) -> int | None:
             """Every match, when a full page leaves it unknown (unless the caller counts)."""
@@ -433,7 +428,7 @@ class PostgresBackend:
         ``facets`` array). Each row's keys get one more, which no key has (0 or NULL): its
         count is the number of matches."""
         where, params = self._where(plan, filters)
-        if _tag_filtered(filters):
+        if filters.tests_tags():
             return self._counted(
                 f"SELECT f IS NULL, f, count(*) FROM {TABLE} "  # noqa: S608
                 "CROSS JOIN LATERAL unnest(array_append(facets, NULL::text)) AS f "
